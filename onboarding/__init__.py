@@ -1,0 +1,86 @@
+"""Aankomst: an offline-first arrival checklist for labour migrants."""
+
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from .config import PROJECT_ROOT, load_config
+from .extensions import babel, csrf, db, migrate
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """WAL, a busy timeout and one writer at a time: parallel requests wait, never fail."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides what the environment gives (tests use it)."""
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["AANKOMST_PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+
+    from . import errors, i18n, security
+    from .content import load_pack
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    with app.app_context():
+        _tune_sqlite(app)
+    app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])
+
+    # Models must be imported before migrations or create_all see the metadata.
+    from .accounts import load_newcomer
+    from .accounts import models as _accounts_models  # noqa: F401
+    from .accounts.views import bp as accounts_bp
+    from .checklist import models as _checklist_models  # noqa: F401
+    from .checklist.views import bp as checklist_bp
+    from .codes import models as _codes_models  # noqa: F401
+    from .staff import models as _staff_models  # noqa: F401
+
+    app.before_request(load_newcomer)
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(checklist_bp)
+
+    from . import api, cli, templating
+
+    api.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    i18n.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app

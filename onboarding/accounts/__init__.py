@@ -1,0 +1,63 @@
+"""Newcomer accounts: joining with a code, device sessions, recovery, export and erasure."""
+
+from functools import wraps
+
+from flask import g, redirect, session, url_for
+
+from ..errors import AppError, wants_json
+from ..i18n import _
+from .services import end_session, newcomer_for_session, start_session
+
+SESSION_KEY = "sid"
+
+
+def load_newcomer() -> None:
+    """Before each request: who is signed in on this device, if anyone."""
+    g.newcomer = newcomer_for_session(session.get(SESSION_KEY))
+
+
+def sign_in(newcomer) -> None:
+    """Start a fresh session (a new id, so nothing from before carries over)."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_KEY] = start_session(newcomer)
+    session["lang"] = newcomer.language
+    g.newcomer = newcomer
+
+
+def sign_out() -> None:
+    end_session(session.get(SESSION_KEY))
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    g.newcomer = None
+
+
+def newcomer_required(view):
+    """Views for signed-in newcomers: 401 in the API, the start page otherwise."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.get("newcomer") is None:
+            if wants_json():
+                raise AppError(
+                    "not_signed_in",
+                    401,
+                    _("Please open your join link or use your recovery code first."),
+                )
+            return redirect(url_for("checklist.home"))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def already_signed_in_error() -> AppError:
+    return AppError(
+        "already_signed_in",
+        409,
+        _(
+            "You are already signed in on this phone. To join again, first choose "
+            "“Forget this device” in your settings."
+        ),
+    )

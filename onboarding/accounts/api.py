@@ -1,0 +1,56 @@
+"""API for joining, recovery, "forget this device", export and erasure."""
+
+from flask import Response, g, jsonify
+
+from ..api import bp
+from ..validation import json_body
+from . import already_signed_in_error, newcomer_required, sign_in, sign_out
+from .services import erase_newcomer, export_newcomer, join, parse_profile, recover
+from .views import CLEAR_SITE_DATA
+
+
+@bp.post("/join")
+def api_join():
+    """Redeem a join code and sign in on this device; the recovery code is shown once."""
+    if g.newcomer is not None:
+        raise already_signed_in_error()
+    data = json_body()
+    profile = parse_profile(data)
+    newcomer, recovery_code = join(data.get("token"), profile)
+    sign_in(newcomer)
+    response = jsonify({"recovery_code": recovery_code})
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+@bp.post("/recover")
+def api_recover():
+    """Sign in on this device with a recovery code."""
+    sign_in(recover(json_body().get("recovery_code")))
+    return jsonify({"language": g.newcomer.language.replace("_", "-")})
+
+
+@bp.post("/logout")
+@newcomer_required
+def api_logout():
+    """Forget this device."""
+    sign_out()
+    return Response(status=204, headers={"Clear-Site-Data": CLEAR_SITE_DATA})
+
+
+@bp.get("/me/export")
+@newcomer_required
+def api_export():
+    """Everything stored about the person."""
+    response = jsonify(export_newcomer(g.newcomer))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.delete("/me")
+@newcomer_required
+def api_delete_me():
+    """Erase the person and sign out."""
+    erase_newcomer(g.newcomer)
+    sign_out()
+    return Response(status=204, headers={"Clear-Site-Data": CLEAR_SITE_DATA})

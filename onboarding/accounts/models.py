@@ -1,0 +1,49 @@
+"""Newcomers and their device sessions. No BSN, passport or ID number is ever stored."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import UTCDateTime, db, utcnow
+from ..staff.models import Location
+
+STAY_PLANS = ("short", "medium", "settle")
+
+
+class Newcomer(db.Model):
+    """A person who joined with a code; known only by an optional nickname."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nickname: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(10))
+    arrival_date: Mapped[date]
+    first_workday_date: Mapped[date | None]
+    stay_plan: Mapped[str] = mapped_column(String(10))
+    temporary_protection: Mapped[bool] = mapped_column(default=False, server_default="0")
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location.id", ondelete="SET NULL"), index=True
+    )
+    recovery_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    location: Mapped[Location | None] = relationship()
+    sessions: Mapped[list["DeviceSession"]] = relationship(
+        back_populates="newcomer", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class DeviceSession(db.Model):
+    """One signed-in phone. The cookie holds a random id; the database only its hash."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    newcomer: Mapped[Newcomer] = relationship(back_populates="sessions")

@@ -1,0 +1,234 @@
+"""Joining, device sessions, recovery, export and erasure of a newcomer."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from ..clock import today_in_amsterdam
+from ..codes.services import redeem_code
+from ..errors import AppError
+from ..extensions import db, utcnow
+from ..i18n import _, normalize_language
+from ..security import hash_token
+from ..validation import Fields
+from .models import STAY_PLANS, DeviceSession, Newcomer
+
+# Crockford's base32: no I, L, O or U, so a code copied by hand is read back right.
+_RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_RECOVERY_LENGTH = 16
+SESSION_RENEW_AFTER = timedelta(hours=1)
+
+
+@dataclass
+class Profile:
+    """What a newcomer tells us when joining or in their settings."""
+
+    language: str
+    arrival_date: date
+    stay_plan: str
+    first_workday_date: date | None = None
+    nickname: str | None = None
+    temporary_protection: bool = False
+
+
+def new_recovery_code() -> str:
+    """80 random bits as four groups of four characters, e.g. `7K2M-QX4D-...`."""
+    chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    return "-".join(chars[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
+
+
+def normalize_recovery_code(text: str) -> str | None:
+    """Accept lower case, spaces, missing dashes and the look-alikes O/0 and I/L/1."""
+    cleaned = "".join(ch for ch in text.upper() if ch.isalnum())
+    cleaned = cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    if len(cleaned) != _RECOVERY_LENGTH or any(ch not in _RECOVERY_ALPHABET for ch in cleaned):
+        return None
+    return "-".join(cleaned[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
+
+
+def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
+    """Check join or settings input; every problem is reported at once, per field."""
+    fields = Fields(data)
+    language = normalize_language(data.get("language")) if data.get("language") else None
+    if data.get("language") and language is None:
+        fields.errors["language"] = _("Please choose one of the languages offered.")
+    if language is None and partial_of is not None:
+        language = partial_of.language
+    if language is None and "language" not in fields.errors:
+        fields.errors["language"] = _("Please choose your language.")
+    arrival = fields.date("arrival_date", required=True)
+    workday = fields.date("first_workday_date")
+    plan = fields.choice("stay_plan", STAY_PLANS, required=True)
+    if data.get("stay_plan") in (None, ""):
+        fields.errors["stay_plan"] = _("Please choose how long you plan to stay.")
+    nickname = fields.text("nickname", max_length=40)
+    protection = fields.boolean("temporary_protection")
+    today = today_in_amsterdam()
+    if arrival and not (today - timedelta(days=365) <= arrival <= today + timedelta(days=365)):
+        fields.errors["arrival_date"] = _("The arrival date must be within one year of today.")
+    if arrival and workday and not (arrival <= workday <= arrival + timedelta(days=365)):
+        fields.errors["first_workday_date"] = _(
+            "The first workday must be on or after the arrival date, within one year."
+        )
+    fields.check()
+    return Profile(
+        language=language,
+        arrival_date=arrival,
+        stay_plan=plan,
+        first_workday_date=workday,
+        nickname=nickname,
+        temporary_protection=protection,
+    )
+
+
+def join(token: str, profile: Profile) -> tuple[Newcomer, str]:
+    """Redeem the code and create the newcomer in one transaction; returns the recovery code."""
+    code = redeem_code(token)
+    recovery_code = new_recovery_code()
+    newcomer = Newcomer(
+        language=profile.language,
+        arrival_date=profile.arrival_date,
+        first_workday_date=profile.first_workday_date,
+        stay_plan=profile.stay_plan,
+        nickname=profile.nickname,
+        temporary_protection=profile.temporary_protection,
+        location_id=code.location_id,
+        recovery_hash=hash_token(recovery_code),
+    )
+    db.session.add(newcomer)
+    db.session.commit()
+    return newcomer, recovery_code
+
+
+def update_profile(newcomer: Newcomer, profile: Profile) -> None:
+    """Change plan, dates, nickname or language; due dates follow on the next read."""
+    newcomer.language = profile.language
+    newcomer.arrival_date = profile.arrival_date
+    newcomer.first_workday_date = profile.first_workday_date
+    newcomer.stay_plan = profile.stay_plan
+    newcomer.nickname = profile.nickname
+    newcomer.temporary_protection = profile.temporary_protection
+    db.session.commit()
+
+
+def start_session(newcomer: Newcomer) -> str:
+    """A new device session; returns the token for the cookie (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    lifetime = current_app.config["PERMANENT_SESSION_LIFETIME"]
+    db.session.add(
+        DeviceSession(
+            newcomer=newcomer,
+            token_hash=hash_token(token),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + lifetime,
+        )
+    )
+    db.session.commit()
+    return token
+
+
+def newcomer_for_session(token: str | None) -> Newcomer | None:
+    """The newcomer of a live session, renewing it (at most hourly, to spare writes)."""
+    if not token:
+        return None
+    device = db.session.scalar(
+        select(DeviceSession).where(DeviceSession.token_hash == hash_token(token))
+    )
+    now = utcnow()
+    if device is None or device.expires_at <= now:
+        return None
+    if now - device.last_seen_at >= SESSION_RENEW_AFTER:
+        device.last_seen_at = now
+        device.expires_at = now + current_app.config["PERMANENT_SESSION_LIFETIME"]
+        device.newcomer.last_seen_at = now
+        db.session.commit()
+    return device.newcomer
+
+
+def end_session(token: str | None) -> None:
+    """Forget this device: its session stops working at once."""
+    if token:
+        db.session.execute(delete(DeviceSession).where(DeviceSession.token_hash == hash_token(token)))
+        db.session.commit()
+
+
+def recover(text: object) -> Newcomer:
+    """The newcomer a recovery code belongs to, or a clear refusal."""
+    code = normalize_recovery_code(text) if isinstance(text, str) else None
+    if code is None:
+        raise AppError(
+            "invalid_input",
+            400,
+            _("A recovery code has 16 letters and numbers, like ABCD-EFGH-JKMN-PQRS."),
+            {"recovery_code": _("A recovery code has 16 letters and numbers, like ABCD-EFGH-JKMN-PQRS.")},
+        )
+    newcomer = db.session.scalar(select(Newcomer).where(Newcomer.recovery_hash == hash_token(code)))
+    if newcomer is None:
+        raise AppError(
+            "recovery_code_unknown",
+            404,
+            _("This recovery code is not known. Check it letter by letter and try again."),
+        )
+    return newcomer
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_newcomer(newcomer: Newcomer) -> dict:
+    """Everything stored about the person, readable by them."""
+    from ..checklist.models import StepProgress, SyncOp
+
+    progress = db.session.scalars(
+        select(StepProgress).where(StepProgress.newcomer_id == newcomer.id).order_by(StepProgress.step_key)
+    )
+    sync_count = len(db.session.scalars(select(SyncOp.id).where(SyncOp.newcomer_id == newcomer.id)).all())
+    return {
+        "profile": {
+            "nickname": newcomer.nickname,
+            "language": newcomer.language.replace("_", "-"),
+            "arrival_date": _iso(newcomer.arrival_date),
+            "first_workday_date": _iso(newcomer.first_workday_date),
+            "stay_plan": newcomer.stay_plan,
+            "temporary_protection": newcomer.temporary_protection,
+            "location": newcomer.location.name if newcomer.location else None,
+            "joined_at": _iso(newcomer.created_at),
+            "last_seen_at": _iso(newcomer.last_seen_at),
+        },
+        "checklist": [
+            {
+                "key": p.step_key,
+                "status": p.status,
+                "status_changed_at": _iso(p.status_at),
+                "note": p.note,
+                "stuck": p.stuck,
+                "stuck_reason": p.stuck_reason,
+            }
+            for p in progress
+        ],
+        "devices": [
+            {"signed_in_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at)}
+            for s in newcomer.sessions
+        ],
+        "offline_changes_received": sync_count,
+        "not_stored": _(
+            "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
+            "stored only as a one-way hash."
+        ),
+    }
+
+
+def erase_newcomer(newcomer: Newcomer) -> None:
+    """Delete the person and everything that belongs to them."""
+    from ..checklist.models import StepProgress, SyncOp
+
+    for model in (StepProgress, SyncOp, DeviceSession):
+        db.session.execute(delete(model).where(model.newcomer_id == newcomer.id))
+    db.session.delete(newcomer)
+    db.session.commit()

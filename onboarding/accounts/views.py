@@ -1,0 +1,168 @@
+"""Pages for joining, recovering, settings, export and "forget this device"."""
+
+import json
+
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from ..clock import today_in_amsterdam
+from ..codes.services import find_usable_code
+from ..errors import AppError, ValidationError
+from flask_babel import refresh
+
+from ..i18n import _, normalize_language
+from . import already_signed_in_error, newcomer_required, sign_in, sign_out
+from .models import STAY_PLANS
+from .services import erase_newcomer, export_newcomer, join, parse_profile, recover, update_profile
+
+bp = Blueprint("accounts", __name__)
+
+CLEAR_SITE_DATA = '"cache", "storage"'
+ONCE_KEY = "recovery_code_once"
+
+
+def _form_data() -> dict:
+    data = request.form.to_dict()
+    data.setdefault("temporary_protection", "")
+    return data
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+def join_page(token: str):
+    """Step 1: choose a language; step 2: dates and plan. Only the submit uses the code."""
+    if g.newcomer is not None:
+        error = already_signed_in_error()
+        return render_template("accounts/already_signed_in.html", error=error), error.status
+    chosen = normalize_language(request.values.get("language"))
+    if chosen:
+        session["lang"] = chosen
+        refresh()  # this very page already speaks the chosen language
+    code = find_usable_code(token)
+    if request.method == "GET" and not chosen:
+        return render_template("accounts/join_language.html", token=token, code=code)
+    errors: dict = {}
+    values = {"arrival_date": (code.arrival_date or today_in_amsterdam()).isoformat()}
+    if request.method == "POST":
+        values = _form_data()
+        values["language"] = chosen or session.get("lang")
+        try:
+            newcomer, recovery_code = join(token, parse_profile(values))
+        except ValidationError as error:
+            errors = error.fields
+        else:
+            sign_in(newcomer)
+            session[ONCE_KEY] = recovery_code
+            return redirect(url_for("accounts.welcome"), code=303)
+    status = 400 if errors else 200
+    return render_template(
+        "accounts/join_form.html", token=token, values=values, errors=errors, plans=STAY_PLANS
+    ), status
+
+
+@bp.get("/welcome")
+@newcomer_required
+def welcome():
+    """Show the recovery code exactly once, right after joining."""
+    recovery_code = session.pop(ONCE_KEY, None)
+    if recovery_code is None:
+        return redirect(url_for("checklist.home"))
+    response = Response(render_template("accounts/welcome.html", recovery_code=recovery_code))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/recover", methods=["GET", "POST"])
+def recover_page():
+    """Move a checklist to a new phone with the recovery code."""
+    error = None
+    if request.method == "POST":
+        try:
+            newcomer = recover(request.form.get("recovery_code", ""))
+        except AppError as refused:
+            error = refused
+        else:
+            sign_in(newcomer)
+            flash(_("Welcome back. Your checklist is on this phone now."))
+            return redirect(url_for("checklist.home"), code=303)
+    status = error.status if error else 200
+    return render_template("accounts/recover.html", error=error), status
+
+
+@bp.post("/logout")
+def logout():
+    """Forget this device: end the session and ask the browser to drop cached data."""
+    sign_out()
+    flash(_("This phone has forgotten you. Use your recovery code to come back."))
+    response = redirect(url_for("checklist.home"), code=303)
+    response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@newcomer_required
+def settings():
+    """Change stay plan, dates and nickname; due dates follow."""
+    newcomer = g.newcomer
+    errors: dict = {}
+    values = {
+        "arrival_date": newcomer.arrival_date.isoformat(),
+        "first_workday_date": (
+            newcomer.first_workday_date.isoformat() if newcomer.first_workday_date else ""
+        ),
+        "stay_plan": newcomer.stay_plan,
+        "nickname": newcomer.nickname or "",
+        "temporary_protection": "1" if newcomer.temporary_protection else "",
+    }
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            update_profile(newcomer, parse_profile(values, partial_of=newcomer))
+        except ValidationError as error:
+            errors = error.fields
+        else:
+            flash(_("Saved. Your dates and steps are up to date."))
+            return redirect(url_for("checklist.home"), code=303)
+    return render_template(
+        "accounts/settings.html", values=values, errors=errors, plans=STAY_PLANS
+    ), (400 if errors else 200)
+
+
+@bp.get("/me/export")
+@newcomer_required
+def export_download():
+    """All data about the person as a JSON file."""
+    body = json.dumps(export_newcomer(g.newcomer), ensure_ascii=False, indent=2)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="aankomst-my-data.json"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.route("/me/delete", methods=["GET", "POST"])
+@newcomer_required
+def delete_account():
+    """Erase the person after a clear confirmation."""
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            flash(_("Tick the box to confirm that you want to delete everything."))
+            return redirect(url_for("accounts.delete_account"), code=303)
+        erase_newcomer(g.newcomer)
+        sign_out()
+        flash(_("Everything about you has been deleted."))
+        response = redirect(url_for("checklist.home"), code=303)
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
+    return render_template("accounts/delete.html")

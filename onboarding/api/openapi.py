@@ -1,0 +1,268 @@
+"""The OpenAPI 3 document for /api/v1, kept beside the code it describes."""
+
+from ..checklist.models import STATUSES
+from ..i18n import LANGUAGES, bcp47
+
+_LANGUAGE_TAGS = [bcp47(code) for code in LANGUAGES]
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, **_json(_ref("Error"))}
+
+
+_DATE = {"type": "string", "format": "date"}
+_CSRF = [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}]
+
+_SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string", "description": "Translated, for people."},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    },
+    "JoinRequest": {
+        "type": "object",
+        "required": ["token", "language", "arrival_date", "stay_plan"],
+        "properties": {
+            "token": {"type": "string"},
+            "language": {"type": "string", "enum": _LANGUAGE_TAGS + ["pt_BR"]},
+            "arrival_date": _DATE,
+            "first_workday_date": {**_DATE, "nullable": True},
+            "stay_plan": {"type": "string", "enum": ["short", "medium", "settle"]},
+            "nickname": {"type": "string", "maxLength": 40, "nullable": True},
+            "temporary_protection": {"type": "boolean"},
+        },
+    },
+    "Step": {
+        "type": "object",
+        "required": ["key", "title", "summary", "status", "due_date", "overdue", "note"],
+        "properties": {
+            "key": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "due_date": {**_DATE, "nullable": True},
+            "due_kind": {"type": "string", "enum": ["deadline", "target"]},
+            "overdue": {"type": "boolean"},
+            "note": {"type": "string", "nullable": True},
+            "stuck": {"type": "boolean"},
+            "stuck_reason": {"type": "string", "nullable": True},
+            "requires": {"type": "array", "items": {"type": "string"}},
+            "blocked": {"type": "boolean"},
+        },
+    },
+    "StepChange": {
+        "type": "object",
+        "minProperties": 1,
+        "properties": {
+            "status": {"type": "string", "enum": list(STATUSES)},
+            "note": {"type": "string", "maxLength": 2000, "nullable": True},
+            "stuck": {"type": "boolean"},
+            "stuck_reason": {"type": "string", "maxLength": 500, "nullable": True},
+        },
+    },
+    "SyncRequest": {
+        "type": "object",
+        "required": ["ops"],
+        "properties": {
+            "ops": {
+                "type": "array",
+                "maxItems": 500,
+                "items": {
+                    "allOf": [
+                        _ref("StepChange"),
+                        {
+                            "type": "object",
+                            "required": ["op_id", "key", "at"],
+                            "properties": {
+                                "op_id": {"type": "string", "maxLength": 64},
+                                "key": {"type": "string"},
+                                "at": {"type": "string", "format": "date-time"},
+                            },
+                        },
+                    ]
+                },
+            }
+        },
+    },
+    "SyncResponse": {
+        "type": "object",
+        "properties": {
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["op_id", "result"],
+                    "properties": {
+                        "op_id": {"type": "string", "nullable": True},
+                        "result": {
+                            "type": "string",
+                            "enum": ["applied", "duplicate", "superseded", "invalid"],
+                        },
+                        "error": {"type": "string"},
+                    },
+                },
+            }
+        },
+    },
+}
+
+
+def openapi_document() -> dict:
+    """The whole document; a test checks it is valid and covers every API route."""
+    unauthorized = _error("Not signed in")
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Aankomst API",
+            "version": "1",
+            "description": (
+                "Errors are {\"error\": {\"code\", \"message\"}} with a translated message. "
+                "Unsafe methods need the X-CSRFToken header (GET /api/v1/csrf). Answers speak "
+                "the session's language, else Accept-Language."
+            ),
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/v1/csrf": {
+                "get": {
+                    "summary": "A CSRF token for unsafe requests",
+                    "responses": {
+                        "200": {
+                            "description": "The token",
+                            **_json(
+                                {"type": "object", "properties": {"csrf_token": {"type": "string"}}}
+                            ),
+                        }
+                    },
+                }
+            },
+            "/api/v1/join": {
+                "post": {
+                    "summary": "Redeem a join code and sign in on this device",
+                    "parameters": _CSRF,
+                    "requestBody": {"required": True, **_json(_ref("JoinRequest"))},
+                    "responses": {
+                        "201": {
+                            "description": "Joined; the recovery code is shown only now",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {"recovery_code": {"type": "string"}},
+                                }
+                            ),
+                        },
+                        "400": _error("Invalid input"),
+                        "404": _error("Unknown code (code_unknown)"),
+                        "409": _error("Already signed in (already_signed_in)"),
+                        "410": _error("Expired, used up or revoked code"),
+                    },
+                }
+            },
+            "/api/v1/recover": {
+                "post": {
+                    "summary": "Sign in on this device with a recovery code",
+                    "parameters": _CSRF,
+                    "requestBody": {
+                        "required": True,
+                        **_json(
+                            {
+                                "type": "object",
+                                "required": ["recovery_code"],
+                                "properties": {"recovery_code": {"type": "string"}},
+                            }
+                        ),
+                    },
+                    "responses": {
+                        "200": {"description": "Signed in"},
+                        "400": _error("Not a recovery code"),
+                        "404": _error("Unknown recovery code"),
+                    },
+                }
+            },
+            "/api/v1/logout": {
+                "post": {
+                    "summary": "Forget this device",
+                    "parameters": _CSRF,
+                    "responses": {"204": {"description": "Signed out"}, "401": unauthorized},
+                }
+            },
+            "/api/v1/checklist": {
+                "get": {
+                    "summary": "The person's checklist, by due date, undated last",
+                    "responses": {
+                        "200": {
+                            "description": "Steps",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {"steps": {"type": "array", "items": _ref("Step")}},
+                                }
+                            ),
+                        },
+                        "401": unauthorized,
+                    },
+                }
+            },
+            "/api/v1/checklist/{key}": {
+                "patch": {
+                    "summary": "Change one step (counts as made at server time)",
+                    "parameters": _CSRF
+                    + [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, **_json(_ref("StepChange"))},
+                    "responses": {
+                        "200": {"description": "The step", **_json(_ref("Step"))},
+                        "400": _error("Invalid input"),
+                        "401": unauthorized,
+                        "404": _error("Not on this checklist"),
+                    },
+                }
+            },
+            "/api/v1/sync": {
+                "post": {
+                    "summary": "Replay offline changes; each op_id applies once, newest `at` wins",
+                    "parameters": _CSRF,
+                    "requestBody": {"required": True, **_json(_ref("SyncRequest"))},
+                    "responses": {
+                        "200": {"description": "A result per op", **_json(_ref("SyncResponse"))},
+                        "400": _error("Invalid input"),
+                        "401": unauthorized,
+                    },
+                }
+            },
+            "/api/v1/me/export": {
+                "get": {
+                    "summary": "Everything stored about the person",
+                    "responses": {
+                        "200": {"description": "The data", **_json({"type": "object"})},
+                        "401": unauthorized,
+                    },
+                }
+            },
+            "/api/v1/me": {
+                "delete": {
+                    "summary": "Erase the person and everything that belongs to them",
+                    "parameters": _CSRF,
+                    "responses": {"204": {"description": "Erased"}, "401": unauthorized},
+                }
+            },
+        },
+        "components": {"schemas": _SCHEMAS},
+    }

@@ -1,0 +1,1 @@
+"""The personal arrival checklist: pages, API and the rules behind them."""

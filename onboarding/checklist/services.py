@@ -1,0 +1,222 @@
+"""Checklist rules: which steps apply, their due dates, status changes and offline sync."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Newcomer
+from ..clock import today_in_amsterdam, utcnow
+from ..content import Pack, Step
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import _
+from ..validation import Fields
+from .models import STATUSES, StepProgress, SyncOp
+
+NOTE_MAX = 2000
+STUCK_REASON_MAX = 500
+OP_ID_MAX = 64
+SYNC_BATCH_MAX = 500
+# Fields a change may carry, in the order they are applied.
+CHANGE_FIELDS = ("status", "note", "stuck", "stuck_reason")
+FINISHED = ("done", "skipped")
+
+
+@dataclass
+class ChecklistItem:
+    """One step as this person sees it."""
+
+    step: Step
+    status: str
+    note: str | None
+    stuck: bool
+    stuck_reason: str | None
+    due_date: date | None
+    overdue: bool
+    requires: list[Step]
+    blocked_by: list[Step]
+
+    @property
+    def key(self) -> str:
+        return self.step.key
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocked_by)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
+    """The pack's steps that fit this person's stay plan and protection status."""
+    return [
+        s for s in pack.steps if s.applies_to(newcomer.stay_plan, newcomer.temporary_protection)
+    ]
+
+
+def _progress_by_key(newcomer: Newcomer) -> dict[str, StepProgress]:
+    rows = db.session.scalars(select(StepProgress).where(StepProgress.newcomer_id == newcomer.id))
+    return {row.step_key: row for row in rows}
+
+
+def build_checklist(newcomer: Newcomer, pack: Pack, today: date | None = None) -> list[ChecklistItem]:
+    """The person's steps, sorted by due date, then pack order, undated last."""
+    today = today or today_in_amsterdam()
+    steps = applicable_steps(newcomer, pack)
+    by_key = {s.key: s for s in steps}
+    progress = _progress_by_key(newcomer)
+    statuses = {s.key: (progress[s.key].status if s.key in progress else "todo") for s in steps}
+    items = []
+    for step in steps:
+        row = progress.get(step.key)
+        status = statuses[step.key]
+        due = step.due.due_on(newcomer.arrival_date, newcomer.first_workday_date)
+        requires = [by_key[k] for k in step.requires if k in by_key]
+        items.append(
+            ChecklistItem(
+                step=step,
+                status=status,
+                note=row.note if row else None,
+                stuck=row.stuck if row else False,
+                stuck_reason=row.stuck_reason if row else None,
+                due_date=due,
+                overdue=due is not None and due < today and status not in FINISHED,
+                requires=requires,
+                blocked_by=[r for r in requires if statuses[r.key] not in FINISHED],
+            )
+        )
+    items.sort(key=lambda i: (i.due_date is None, i.due_date or date.max, i.step.order))
+    return items
+
+
+def checklist_item(newcomer: Newcomer, pack: Pack, key: str) -> ChecklistItem:
+    """One step of the person's checklist, or 404 if it is not on it."""
+    for item in build_checklist(newcomer, pack):
+        if item.key == key:
+            return item
+    raise AppError("step_unknown", 404, _("This step is not on your checklist."))
+
+
+def parse_changes(data, prefix_errors: dict | None = None) -> dict:
+    """Validate the changeable fields present in `data`; returns only those given."""
+    fields = Fields(data)
+    if prefix_errors:
+        fields.errors.update(prefix_errors)
+    changes: dict = {}
+    if "status" in data:
+        changes["status"] = fields.choice("status", STATUSES, required=True)
+    if "note" in data:
+        changes["note"] = fields.text("note", NOTE_MAX)
+    if "stuck" in data:
+        if isinstance(data["stuck"], bool) or isinstance(data["stuck"], str):
+            changes["stuck"] = fields.boolean("stuck")
+        else:
+            fields.errors["stuck"] = _("Please answer yes or no.")
+    if "stuck_reason" in data:
+        changes["stuck_reason"] = fields.text("stuck_reason", STUCK_REASON_MAX)
+    if not changes and not fields.errors:
+        fields.errors["status"] = _("Nothing to change: send a status, note or stuck.")
+    fields.check()
+    if changes.get("stuck") is False:
+        changes["stuck_reason"] = None  # no longer stuck: the reason goes too
+    return changes
+
+
+def _locked_progress(newcomer: Newcomer, key: str) -> StepProgress:
+    """The progress row, locked for this transaction, created on first use."""
+    query = (
+        select(StepProgress)
+        .where(StepProgress.newcomer_id == newcomer.id, StepProgress.step_key == key)
+        .with_for_update()
+    )
+    row = db.session.scalar(query)
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = StepProgress(newcomer_id=newcomer.id, step_key=key, status="todo")
+            db.session.add(row)
+        return row
+    except IntegrityError:  # created by a parallel request a moment ago
+        return db.session.scalar(query)
+
+
+def _apply(row: StepProgress, changes: dict, at: datetime, force: bool) -> bool:
+    """Set each field whose stored change is older than `at`; True if any was set."""
+    applied = False
+    for name in CHANGE_FIELDS:
+        if name not in changes:
+            continue
+        changed_at = getattr(row, f"{name}_at")
+        if force or changed_at is None or at > changed_at:
+            setattr(row, name, changes[name])
+            setattr(row, f"{name}_at", at)
+            applied = True
+    return applied
+
+
+def update_step(newcomer: Newcomer, pack: Pack, key: str, changes: dict) -> ChecklistItem:
+    """A direct change (page or PATCH): it counts as made now, so it always applies."""
+    checklist_item(newcomer, pack, key)
+    row = _locked_progress(newcomer, key)
+    _apply(row, changes, utcnow(), force=True)
+    db.session.commit()
+    return checklist_item(newcomer, pack, key)
+
+
+def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
+    if not isinstance(op, dict):
+        return {"op_id": None, "result": "invalid", "error": _("Each change must be an object.")}
+    op_id = op.get("op_id")
+    if not isinstance(op_id, str) or not 0 < len(op_id) <= OP_ID_MAX:
+        return {
+            "op_id": op_id if isinstance(op_id, str | int) else None,
+            "result": "invalid",
+            "error": _("Each change needs an op_id of 1 to 64 characters."),
+        }
+    fields = Fields(op)
+    at = fields.timestamp("at")
+    try:
+        changes = parse_changes({k: v for k, v in op.items() if k in CHANGE_FIELDS}, fields.errors)
+    except AppError as error:
+        return {"op_id": op_id, "result": "invalid", "error": str(error.message)}
+    if op.get("key") not in keys:
+        return {"op_id": op_id, "result": "invalid", "error": _("This step is not on your checklist.")}
+    at = min(at, now)  # a phone whose clock runs ahead does not win forever
+    try:
+        with db.session.begin_nested():
+            db.session.add(SyncOp(newcomer_id=newcomer.id, op_id=op_id, result="pending"))
+    except IntegrityError:
+        return {"op_id": op_id, "result": "duplicate"}
+    row = _locked_progress(newcomer, op["key"])
+    result = "applied" if _apply(row, changes, at, force=False) else "superseded"
+    db.session.execute(
+        SyncOp.__table__.update()
+        .where(SyncOp.newcomer_id == newcomer.id, SyncOp.op_id == op_id)
+        .values(result=result)
+    )
+    return {"op_id": op_id, "result": result}
+
+
+def apply_sync(newcomer: Newcomer, pack: Pack, ops) -> list[dict]:
+    """Apply offline changes: each op_id once; per step and field the newest `at` wins."""
+    if not isinstance(ops, list):
+        raise AppError("invalid_input", 400, _("Please send the changes as a list named ops."))
+    if len(ops) > SYNC_BATCH_MAX:
+        raise AppError(
+            "invalid_input", 400, _("Too many changes at once: at most %(max)d.", max=SYNC_BATCH_MAX)
+        )
+    keys = {s.key for s in applicable_steps(newcomer, pack)}
+    now = utcnow()
+    results = [_sync_one(newcomer, keys, op, now) for op in ops]
+    db.session.commit()
+    return results
+
+
+def progress_counts(items: list[ChecklistItem]) -> tuple[int, int]:
+    """(finished, total) for the progress bar; "not for me" counts as finished."""
+    return sum(1 for i in items if i.finished), len(items)

@@ -1,0 +1,65 @@
+"""Checklist pages: the list with progress, and one page per step."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from ..accounts import newcomer_required
+from ..content import current_pack
+from ..errors import ValidationError
+from ..i18n import LANGUAGES, _, _l
+from .services import build_checklist, checklist_item, parse_changes, progress_counts, update_step
+
+bp = Blueprint("checklist", __name__)
+
+STATUS_LABELS = {
+    "todo": _l("To do"),
+    "doing": _l("Doing"),
+    "done": _l("Done"),
+    # i18n: a step that does not apply to this person
+    "skipped": _l("Not for me"),
+}
+
+
+@bp.app_context_processor
+def _status_labels() -> dict:
+    return {"status_labels": STATUS_LABELS}
+
+
+@bp.get("/")
+def home():
+    """The newcomer's checklist, or the start page for someone not signed in."""
+    if g.newcomer is None:
+        return render_template("checklist/start.html")
+    items = build_checklist(g.newcomer, current_pack())
+    finished, total = progress_counts(items)
+    return render_template("checklist/list.html", items=items, finished=finished, total=total)
+
+
+@bp.route("/steps/<key>", methods=["GET", "POST"])
+@newcomer_required
+def step(key: str):
+    """Everything about one step; the forms on it change status, note or "I'm stuck"."""
+    pack = current_pack()
+    item = checklist_item(g.newcomer, pack, key)
+    errors: dict = {}
+    if request.method == "POST":
+        data = request.form.to_dict()
+        if "stuck" in data or data.get("form") == "stuck":
+            data.setdefault("stuck", "")
+        data.pop("form", None)
+        try:
+            update_step(g.newcomer, pack, key, parse_changes(data))
+        except ValidationError as error:
+            errors = error.fields
+        else:
+            flash(_("Saved."))
+            target = request.form.get("next") == "list"
+            return redirect(
+                url_for("checklist.home", _anchor=f"step-{key}")
+                if target
+                else url_for("checklist.step", key=key),
+                code=303,
+            )
+    other_languages = [code for code in LANGUAGES if code not in ("nl", g.newcomer.language)]
+    return render_template(
+        "checklist/step.html", item=item, errors=errors, other_languages=other_languages
+    ), (400 if errors else 200)

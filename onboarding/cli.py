@@ -1,0 +1,233 @@
+"""Command-line tools: `flask --app wsgi <command>`. Staff-facing, so English only."""
+
+import base64
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .config import PROJECT_ROOT
+from .errors import AppError
+from .i18n import LANGUAGES, bcp47, normalize_language
+
+BABEL_CFG = PROJECT_ROOT / "babel.cfg"
+TRANSLATIONS = PROJECT_ROOT / "translations"
+POT_FILE = TRANSLATIONS / "messages.pot"
+
+DEMO_LOCATIONS = [
+    ("Demo house Bloemenhof", "Noordwijkerhout"),
+    ("Demo house Duinzicht", "Noordwijk"),
+]
+DEMO_ADMIN = "admin@demo.aankomst.test"
+DEMO_COORDINATOR = "coordinator@demo.aankomst.test"
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def _password_from_stdin() -> str:
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+# --- seed-demo -------------------------------------------------------------------------------
+
+
+def _demo_password(role: str) -> str:
+    from .security import keyed_digest
+
+    return base64.urlsafe_b64encode(keyed_digest("demo-password", role, 12)).decode()
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Demo locations, staff and a join link per language. Safe to run again: same output."""
+    from .codes.services import ensure_demo_code, join_url
+    from .staff.services import create_location, create_staff, find_location, find_staff
+
+    locations = [
+        find_location(name) or create_location(name, village) for name, village in DEMO_LOCATIONS
+    ]
+    for email, role in ((DEMO_ADMIN, "admin"), (DEMO_COORDINATOR, "coordinator")):
+        if find_staff(email) is None:
+            create_staff(email, _demo_password(role), role, [locations[0]] if role == "coordinator" else [])
+    click.echo(f"Demo content pack: {current_app.config['AANKOMST_CONTENT']}")
+    click.echo("Demo join links (multi-use, for trying the app):")
+    for code, name in LANGUAGES.items():
+        token = ensure_demo_code(locations[0], code)
+        click.echo(f"  {name:<20} {join_url(token)}?language={bcp47(code)}")
+    click.echo("Demo staff accounts (for the coordinator desk):")
+    click.echo(f"  admin        {DEMO_ADMIN}  password: {_demo_password('admin')}")
+    click.echo(f"  coordinator  {DEMO_COORDINATOR}  password: {_demo_password('coordinator')}")
+
+
+# --- location, staff, codes ------------------------------------------------------------------
+
+location_cli = AppGroup("location", help="Housing locations.")
+
+
+@location_cli.command("create")
+@click.argument("name")
+@click.option("--village", required=True, help="Noordwijk, Noordwijkerhout or De Zilk.")
+@click.option("--address", default=None, help="Street and number, postcode, place.")
+def location_create(name: str, village: str, address: str | None) -> None:
+    """Create a housing location (names are unique)."""
+    from .staff.services import create_location
+
+    try:
+        location = create_location(name, village, address)
+    except AppError as error:
+        _fail(str(error.message))
+    click.echo(f"Created location {location.name} (id {location.id}).")
+
+
+staff_cli = AppGroup("staff", help="Staff accounts.")
+
+
+@staff_cli.command("create")
+@click.option("--role", type=click.Choice(["coordinator", "admin"]), required=True)
+@click.option("--email", required=True)
+@click.option("--location", "location_names", multiple=True, help="May repeat.")
+def staff_create(role: str, email: str, location_names: tuple[str, ...]) -> None:
+    """Create a staff account; the password is the first line of standard input."""
+    from .staff.services import create_staff, find_location
+
+    locations = []
+    for name in location_names:
+        location = find_location(name)
+        if location is None:
+            _fail(f"No location named {name!r}. Create it first with: location create")
+        locations.append(location)
+    try:
+        staff = create_staff(email, _password_from_stdin(), role, locations)
+    except AppError as error:
+        _fail(str(error.message))
+    click.echo(f"Created {staff.role} {staff.email}.")
+
+
+@staff_cli.command("reset-password")
+@click.option("--email", required=True)
+def staff_reset_password(email: str) -> None:
+    """Set a new password, read from the first line of standard input."""
+    from .staff.services import reset_password
+
+    try:
+        staff = reset_password(email, _password_from_stdin())
+    except AppError as error:
+        _fail(str(error.message))
+    click.echo(f"Password changed for {staff.email}.")
+
+
+codes_cli = AppGroup("codes", help="Join codes.")
+
+
+@codes_cli.command("issue")
+@click.option("--location", "location_name", required=True)
+@click.option("--count", default=1, type=click.IntRange(1, 200), show_default=True)
+@click.option("--max-uses", default=1, type=click.IntRange(1, 50), show_default=True)
+@click.option("--expires-in-days", default=14, type=click.IntRange(1, 365), show_default=True)
+@click.option("--language", default=None, help="Default language, e.g. pl or pt-BR.")
+def codes_issue(
+    location_name: str, count: int, max_uses: int, expires_in_days: int, language: str | None
+) -> None:
+    """Issue join codes for a location; prints one join URL per code."""
+    from .codes.services import issue_codes, join_url
+    from .staff.services import find_location
+
+    location = find_location(location_name)
+    if location is None:
+        _fail(f"No location named {location_name!r}.")
+    code_language = normalize_language(language) if language else None
+    if language and code_language is None:
+        _fail(f"Unknown language {language!r}; use one of {', '.join(map(bcp47, LANGUAGES))}.")
+    issued = issue_codes(location, count, max_uses, expires_in_days, code_language)
+    for _code, token in issued:
+        suffix = f"?language={bcp47(code_language)}" if code_language else ""
+        click.echo(join_url(token) + suffix)
+
+
+# --- translations ----------------------------------------------------------------------------
+
+i18n_cli = AppGroup("i18n", help="Translation checks.")
+
+
+def catalog_problems(translations: Path = TRANSLATIONS) -> list[str]:
+    """Every untranslated or fuzzy entry of every catalog, and missing catalogs."""
+    import polib
+
+    problems = []
+    for code in LANGUAGES:
+        if code == "en":
+            continue
+        po_path = translations / code / "LC_MESSAGES" / "messages.po"
+        if not po_path.exists():
+            problems.append(f"{code}: catalog missing ({po_path})")
+            continue
+        catalog = polib.pofile(str(po_path))
+        for entry in catalog.untranslated_entries():
+            problems.append(f"{code}: untranslated: {entry.msgid[:70]!r}")
+        for entry in catalog.fuzzy_entries():
+            problems.append(f"{code}: fuzzy: {entry.msgid[:70]!r}")
+        for entry in catalog.translated_entries():
+            if entry.msgid_plural and not all(entry.msgstr_plural.values()):
+                problems.append(f"{code}: plural form missing: {entry.msgid[:70]!r}")
+    return problems
+
+
+@i18n_cli.command("check")
+def i18n_check() -> None:
+    """Exit 1 listing every untranslated or fuzzy entry."""
+    problems = catalog_problems()
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in the translation catalogs.", err=True)
+        sys.exit(1)
+    click.echo(f"All {len(LANGUAGES) - 1} catalogs are complete.")
+
+
+translate_cli = AppGroup("translate", help="pybabel around babel.cfg.")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+
+
+@translate_cli.command("extract")
+def translate_extract() -> None:
+    """Collect messages from code, templates and the content pack into messages.pot."""
+    _pybabel(
+        "extract", "-F", str(BABEL_CFG), "-k", "_l", "--add-comments=i18n:", "--sort-by-file",
+        "--no-wrap", "--ignore-dirs=.* __pycache__", "-o", str(POT_FILE), ".",
+    )
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract, then merge new messages into every catalog."""
+    translate_extract.callback()
+    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-wrap", "--ignore-obsolete")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Build the .mo files the app reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def translate_init(language: str) -> None:
+    """Start a catalog for a new language (see README: adding a language)."""
+    _pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", language, "--no-wrap")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(seed_demo)
+    for group in (location_cli, staff_cli, codes_cli, i18n_cli, translate_cli):
+        app.cli.add_command(group)

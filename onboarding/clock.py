@@ -1,0 +1,16 @@
+"""The one place that reads the clock: UTC for timestamps, Amsterdam for "today"."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+def today_in_amsterdam() -> date:
+    """Due dates and "overdue" are judged by the calendar in the Netherlands."""
+    return datetime.now(AMSTERDAM).date()

@@ -1,0 +1,1 @@
+"""QR onboarding codes: issuing, looking up and redeeming join tokens."""

@@ -1,0 +1,105 @@
+"""Languages, locale selection and locale-aware formatting.
+
+The newcomer's saved choice wins, then the session, then Accept-Language, then English.
+"""
+
+from datetime import date
+
+from babel.dates import format_skeleton
+from flask import Blueprint, g, redirect, request, session, url_for
+from flask_babel import get_locale, gettext, lazy_gettext, ngettext, pgettext
+
+from .extensions import db
+
+__all__ = ["_", "_l", "ngettext", "pgettext"]
+
+_ = gettext
+_l = lazy_gettext
+
+# Each language named in itself, in the order the switcher shows them.
+LANGUAGES: dict[str, str] = {
+    "pl": "Polski",
+    "uk": "Українська",
+    "bg": "Български",
+    "ro": "Română",
+    "pt_BR": "Português (Brasil)",
+    "nl": "Nederlands",
+    "en": "English",
+}
+DEFAULT_LANGUAGE = "en"
+
+# ISO 639-1 code per UI language, used for matching buddies by spoken language.
+ISO_639_1 = {code: code.split("_")[0] for code in LANGUAGES}
+
+bp = Blueprint("i18n", __name__)
+
+
+def normalize_language(value: object) -> str | None:
+    """Map a BCP 47 tag or locale name (`pt-BR`, `pt_br`, `PL`) to a supported locale, or None."""
+    if not isinstance(value, str):
+        return None
+    cleaned = value.strip().replace("-", "_")
+    for code in LANGUAGES:
+        if cleaned.lower() == code.lower():
+            return code
+    return None
+
+
+def bcp47(locale_code: str) -> str:
+    """The BCP 47 tag for a locale name: `pt_BR` becomes `pt-BR`."""
+    return locale_code.replace("_", "-")
+
+
+def select_locale() -> str:
+    """Flask-Babel locale selector."""
+    newcomer = g.get("newcomer")
+    if newcomer is not None and newcomer.language in LANGUAGES:
+        return newcomer.language
+    chosen = normalize_language(session.get("lang"))
+    if chosen:
+        return chosen
+    offered = [bcp47(code) for code in LANGUAGES] + ["pt"]
+    match = request.accept_languages.best_match(offered)
+    return normalize_language(match) or ("pt_BR" if match == "pt" else DEFAULT_LANGUAGE)
+
+
+def current_language() -> str:
+    """The active locale as one of the keys of LANGUAGES."""
+    return normalize_language(str(get_locale())) or DEFAULT_LANGUAGE
+
+
+def format_day(value: date | None, skeleton: str = "yMMMEd") -> str:
+    """A date written the way the reader's language writes it, e.g. `Fri 27 Nov 2026`."""
+    if value is None:
+        return ""
+    return format_skeleton(skeleton, value, locale=str(get_locale()))
+
+
+def safe_next(target: str | None) -> str:
+    """Only follow same-site relative paths after a language change."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("checklist.home")
+
+
+@bp.post("/language")
+def switch_language():
+    """Remember the chosen language for this browser and, when signed in, for the person."""
+    code = normalize_language(request.form.get("lang"))
+    if code:
+        session["lang"] = code
+        newcomer = g.get("newcomer")
+        if newcomer is not None:
+            newcomer.language = code
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def init_app(app) -> None:
+    """Expose language helpers to templates."""
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        current_language=current_language,
+        bcp47=bcp47,
+        format_day=format_day,
+    )

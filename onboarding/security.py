@@ -1,0 +1,77 @@
+"""Secrets derived from SECRET_KEY, token hashing and the HTTP security headers."""
+
+import base64
+import hashlib
+import hmac
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "worker-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def derive_key(purpose: str, secret_key: str | None = None) -> bytes:
+    """A 32-byte key for one purpose, derived from SECRET_KEY with HKDF."""
+    secret = (secret_key or current_app.config["SECRET_KEY"]).encode()
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=b"aankomst", info=purpose.encode()
+    ).derive(secret)
+
+
+def hash_token(token: str) -> str:
+    """Look-up hash of a high-entropy secret (join token, session id, recovery code)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derive_key("code-token-encryption")))
+
+
+def encrypt_secret(value: str) -> str:
+    """Encrypt with a key that lives only in SECRET_KEY, so a database copy alone is useless."""
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt_secret(value: str) -> str | None:
+    """The plain value, or None when SECRET_KEY changed since it was encrypted."""
+    try:
+        return _fernet().decrypt(value.encode()).decode()
+    except InvalidToken:
+        return None
+
+
+def keyed_digest(purpose: str, message: str, length: int = 16) -> bytes:
+    """Deterministic secret bytes for a purpose (demo codes, demo passwords)."""
+    return hmac.new(derive_key(purpose), message.encode(), hashlib.sha256).digest()[:length]
+
+
+def init_app(app) -> None:
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        # Join links carry a code in the path: never send it to another site.
+        headers.setdefault("Referrer-Policy", "no-referrer")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config["AANKOMST_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        return response

@@ -1,0 +1,99 @@
+"""Reading and checking input from forms and JSON alike, collecting a message per field."""
+
+import re
+from datetime import date, datetime
+
+from flask import request
+
+from .errors import AppError, ValidationError
+from .i18n import _
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says so."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise AppError("invalid_json", 400, _("Please send a JSON object."))
+    return data
+
+
+class Fields:
+    """Typed access to submitted fields; errors are gathered, then raised together."""
+
+    def __init__(self, data):
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def has(self, name: str) -> bool:
+        return name in self.data
+
+    def _raw(self, name: str):
+        value = self.data.get(name)
+        return value.strip() if isinstance(value, str) else value
+
+    def date(self, name: str, required: bool = False) -> date | None:
+        value = self._raw(name)
+        if value in (None, ""):
+            if required:
+                self.errors[name] = _("Please enter a date.")
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        self.errors[name] = _("This is not a valid date. Use the form YYYY-MM-DD.")
+        return None
+
+    def timestamp(self, name: str) -> datetime | None:
+        value = self._raw(name)
+        try:
+            parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None:
+            self.errors[name] = _("This is not a valid time. Use ISO 8601 with an offset.")
+            return None
+        return parsed
+
+    def choice(self, name: str, choices, required: bool = False) -> str | None:
+        value = self._raw(name)
+        if value in (None, "") and not required:
+            return None
+        if value not in choices:
+            self.errors[name] = _("Please choose one of the options.")
+            return None
+        return value
+
+    def text(self, name: str, max_length: int, required: bool = False) -> str | None:
+        value = self._raw(name)
+        if value is None or value == "":
+            if required:
+                self.errors[name] = _("Please fill in this field.")
+            return None
+        if not isinstance(value, str):
+            self.errors[name] = _("Please enter text.")
+            return None
+        value = _CONTROL_CHARS.sub("", value)
+        if len(value) > max_length:
+            self.errors[name] = _("This is too long: at most %(max)d characters.", max=max_length)
+            return None
+        return value
+
+    def boolean(self, name: str) -> bool:
+        value = self.data.get(name)
+        if isinstance(value, bool):
+            return value
+        if value in (None, "", "0", "false", "off"):
+            return False
+        if value in ("1", "true", "on", "yes"):
+            return True
+        self.errors[name] = _("Please answer yes or no.")
+        return False
+
+    def check(self) -> None:
+        """Raise one ValidationError listing every problem found."""
+        if self.errors:
+            raise ValidationError(self.errors)

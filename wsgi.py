@@ -1,0 +1,3 @@
+from onboarding import create_app
+
+app = create_app()
