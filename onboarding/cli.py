@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .config import PROJECT_ROOT
 from .errors import AppError
@@ -45,6 +45,7 @@ def _demo_password(role: str) -> str:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Demo locations, staff and a join link per language. Safe to run again: same output."""
     from .codes.services import ensure_demo_code, join_url
@@ -55,7 +56,9 @@ def seed_demo() -> None:
     ]
     for email, role in ((DEMO_ADMIN, "admin"), (DEMO_COORDINATOR, "coordinator")):
         if find_staff(email) is None:
-            create_staff(email, _demo_password(role), role, [locations[0]] if role == "coordinator" else [])
+            create_staff(
+                email, _demo_password(role), role, [locations[0]] if role == "coordinator" else []
+            )
     click.echo(f"Demo content pack: {current_app.config['AANKOMST_CONTENT']}")
     click.echo("Demo join links (multi-use, for trying the app):")
     for code, name in LANGUAGES.items():
@@ -195,15 +198,27 @@ translate_cli = AppGroup("translate", help="pybabel around babel.cfg.")
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT
+    )
 
 
 @translate_cli.command("extract")
 def translate_extract() -> None:
     """Collect messages from code, templates and the content pack into messages.pot."""
     _pybabel(
-        "extract", "-F", str(BABEL_CFG), "-k", "_l", "--add-comments=i18n:", "--sort-by-file",
-        "--no-wrap", "--ignore-dirs=.* __pycache__", "-o", str(POT_FILE), ".",
+        "extract",
+        "-F",
+        str(BABEL_CFG),
+        "-k",
+        "_l",
+        "--add-comments=i18n:",
+        "--sort-by-file",
+        "--no-wrap",
+        "--ignore-dirs=.* __pycache__",
+        "-o",
+        str(POT_FILE),
+        ".",
     )
 
 
@@ -211,7 +226,9 @@ def translate_extract() -> None:
 def translate_update() -> None:
     """Extract, then merge new messages into every catalog."""
     translate_extract.callback()
-    _pybabel("update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-wrap", "--ignore-obsolete")
+    _pybabel(
+        "update", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "--no-wrap", "--ignore-obsolete"
+    )
 
 
 @translate_cli.command("compile")

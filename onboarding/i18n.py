@@ -6,7 +6,7 @@ The newcomer's saved choice wins, then the session, then Accept-Language, then E
 from datetime import date
 
 from babel.dates import format_skeleton
-from flask import Blueprint, g, redirect, request, session, url_for
+from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext, lazy_gettext, ngettext, pgettext
 
 from .extensions import db
@@ -52,6 +52,8 @@ def bcp47(locale_code: str) -> str:
 
 def select_locale() -> str:
     """Flask-Babel locale selector."""
+    if not has_request_context():  # CLI and background work speak English
+        return DEFAULT_LANGUAGE
     newcomer = g.get("newcomer")
     if newcomer is not None and newcomer.language in LANGUAGES:
         return newcomer.language

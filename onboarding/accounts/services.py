@@ -153,7 +153,9 @@ def newcomer_for_session(token: str | None) -> Newcomer | None:
 def end_session(token: str | None) -> None:
     """Forget this device: its session stops working at once."""
     if token:
-        db.session.execute(delete(DeviceSession).where(DeviceSession.token_hash == hash_token(token)))
+        db.session.execute(
+            delete(DeviceSession).where(DeviceSession.token_hash == hash_token(token))
+        )
         db.session.commit()
 
 
@@ -165,7 +167,11 @@ def recover(text: object) -> Newcomer:
             "invalid_input",
             400,
             _("A recovery code has 16 letters and numbers, like ABCD-EFGH-JKMN-PQRS."),
-            {"recovery_code": _("A recovery code has 16 letters and numbers, like ABCD-EFGH-JKMN-PQRS.")},
+            {
+                "recovery_code": _(
+                    "A recovery code has 16 letters and numbers, like ABCD-EFGH-JKMN-PQRS."
+                )
+            },
         )
     newcomer = db.session.scalar(select(Newcomer).where(Newcomer.recovery_hash == hash_token(code)))
     if newcomer is None:
@@ -186,9 +192,13 @@ def export_newcomer(newcomer: Newcomer) -> dict:
     from ..checklist.models import StepProgress, SyncOp
 
     progress = db.session.scalars(
-        select(StepProgress).where(StepProgress.newcomer_id == newcomer.id).order_by(StepProgress.step_key)
+        select(StepProgress)
+        .where(StepProgress.newcomer_id == newcomer.id)
+        .order_by(StepProgress.step_key)
     )
-    sync_count = len(db.session.scalars(select(SyncOp.id).where(SyncOp.newcomer_id == newcomer.id)).all())
+    sync_count = len(
+        db.session.scalars(select(SyncOp.id).where(SyncOp.newcomer_id == newcomer.id)).all()
+    )
     return {
         "profile": {
             "nickname": newcomer.nickname,

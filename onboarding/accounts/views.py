@@ -13,12 +13,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import refresh
 
 from ..clock import today_in_amsterdam
 from ..codes.services import find_usable_code
 from ..errors import AppError, ValidationError
-from flask_babel import refresh
-
 from ..i18n import _, normalize_language
 from . import already_signed_in_error, newcomer_required, sign_in, sign_out
 from .models import STAY_PLANS

@@ -134,7 +134,7 @@ def openapi_document() -> dict:
             "title": "Aankomst API",
             "version": "1",
             "description": (
-                "Errors are {\"error\": {\"code\", \"message\"}} with a translated message. "
+                'Errors are {"error": {"code", "message"}} with a translated message. '
                 "Unsafe methods need the X-CSRFToken header (GET /api/v1/csrf). Answers speak "
                 "the session's language, else Accept-Language."
             ),
@@ -213,7 +213,9 @@ def openapi_document() -> dict:
                             **_json(
                                 {
                                     "type": "object",
-                                    "properties": {"steps": {"type": "array", "items": _ref("Step")}},
+                                    "properties": {
+                                        "steps": {"type": "array", "items": _ref("Step")}
+                                    },
                                 }
                             ),
                         },
@@ -225,7 +227,14 @@ def openapi_document() -> dict:
                 "patch": {
                     "summary": "Change one step (counts as made at server time)",
                     "parameters": _CSRF
-                    + [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    + [
+                        {
+                            "name": "key",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
                     "requestBody": {"required": True, **_json(_ref("StepChange"))},
                     "responses": {
                         "200": {"description": "The step", **_json(_ref("Step"))},

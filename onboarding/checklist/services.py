@@ -63,7 +63,9 @@ def _progress_by_key(newcomer: Newcomer) -> dict[str, StepProgress]:
     return {row.step_key: row for row in rows}
 
 
-def build_checklist(newcomer: Newcomer, pack: Pack, today: date | None = None) -> list[ChecklistItem]:
+def build_checklist(
+    newcomer: Newcomer, pack: Pack, today: date | None = None
+) -> list[ChecklistItem]:
     """The person's steps, sorted by due date, then pack order, undated last."""
     today = today or today_in_amsterdam()
     steps = applicable_steps(newcomer, pack)
@@ -112,7 +114,7 @@ def parse_changes(data, prefix_errors: dict | None = None) -> dict:
     if "note" in data:
         changes["note"] = fields.text("note", NOTE_MAX)
     if "stuck" in data:
-        if isinstance(data["stuck"], bool) or isinstance(data["stuck"], str):
+        if isinstance(data["stuck"], bool | str):
             changes["stuck"] = fields.boolean("stuck")
         else:
             fields.errors["stuck"] = _("Please answer yes or no.")
@@ -185,7 +187,11 @@ def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
     except AppError as error:
         return {"op_id": op_id, "result": "invalid", "error": str(error.message)}
     if op.get("key") not in keys:
-        return {"op_id": op_id, "result": "invalid", "error": _("This step is not on your checklist.")}
+        return {
+            "op_id": op_id,
+            "result": "invalid",
+            "error": _("This step is not on your checklist."),
+        }
     at = min(at, now)  # a phone whose clock runs ahead does not win forever
     try:
         with db.session.begin_nested():
@@ -208,7 +214,9 @@ def apply_sync(newcomer: Newcomer, pack: Pack, ops) -> list[dict]:
         raise AppError("invalid_input", 400, _("Please send the changes as a list named ops."))
     if len(ops) > SYNC_BATCH_MAX:
         raise AppError(
-            "invalid_input", 400, _("Too many changes at once: at most %(max)d.", max=SYNC_BATCH_MAX)
+            "invalid_input",
+            400,
+            _("Too many changes at once: at most %(max)d.", max=SYNC_BATCH_MAX),
         )
     keys = {s.key for s in applicable_steps(newcomer, pack)}
     now = utcnow()

@@ -111,7 +111,10 @@ def _refusal(state: str) -> AppError:
         return AppError(
             "code_revoked",
             410,
-            _("This join code was cancelled by your housing coordinator. Please ask them for a new one."),
+            _(
+                "This join code was cancelled by your housing coordinator. "
+                "Please ask them for a new one."
+            ),
         )
     if state == "used_up":
         return AppError(

@@ -1,6 +1,7 @@
 """Babel extractor for content packs, so translators work in the same .po files as the code.
 
-Mapped in babel.cfg as `[aankomst_pack: onboarding/content/**.yaml]` (an entry point in pyproject.toml).
+Mapped in babel.cfg as `[aankomst_pack: onboarding/content/**.yaml]`; `aankomst_pack` is an
+entry point declared in pyproject.toml.
 Unverified entries are skipped: they are never shown, so nobody needs to translate them.
 """
 

@@ -3,6 +3,7 @@
 Anything marked unverified is dropped here, so no page or API answer can show it.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,6 +19,8 @@ TEMPORARY_PROTECTION_RULES = (None, "include", "exclude", "only")
 STEP_TEXT_FIELDS = ("title", "summary")
 STEP_TEXT_LIST_FIELDS = ("why", "rights", "how", "bring", "key_sentences")
 PLACE_TEXT_FIELDS = ("description", "hours")
+# What Babel takes for a printf placeholder, such as the "% o" in "25% of".
+_FORMAT_LOOKALIKE = re.compile(r"%[-#0 +]?\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
 
 
 class PackError(ValueError):
@@ -158,7 +161,9 @@ def _due_rule(raw: dict, where: str) -> DueRule:
         month, day = (int(part) for part in str(raw["yearly"]).split("-"))
         date(2000, month, day)  # raises on an impossible date
         return DueRule(
-            kind=kind, yearly=(month, day), years_after_arrival=int(raw.get("years_after_arrival", 0))
+            kind=kind,
+            yearly=(month, day),
+            years_after_arrival=int(raw.get("years_after_arrival", 0)),
         )
     if raw.get("after") not in ("arrival", "first_workday"):
         raise PackError(f"{where}: due.after must be arrival or first_workday")
@@ -172,7 +177,9 @@ def _verified(raw: dict) -> dict:
     if hidden is True:
         return {}
     hidden = set(hidden or ())
-    return {k: v for k, v in raw.items() if k not in hidden and k not in ("unverified", "editor_note")}
+    return {
+        k: v for k, v in raw.items() if k not in hidden and k not in ("unverified", "editor_note")
+    }
 
 
 def _place(place_id: str, raw: dict) -> Place | None:
@@ -235,11 +242,15 @@ def _step(path: Path, raw: dict, places: dict[str, Place], all_places: set[str])
     )
 
 
-def load_pack(name: str, base: Path = PACKS_DIR) -> Pack:
-    """Read `<base>/<name>/`: pack.yaml, places.yaml and steps/*.yaml."""
-    folder = base / name
+def load_pack(name: str) -> Pack:
+    """Read a pack folder: pack.yaml, places.yaml and steps/*.yaml.
+
+    `name` is a pack shipped in onboarding/content/ (`noordwijk`) or a path to a folder, so a
+    municipality can keep its own pack outside the code.
+    """
+    folder = Path(name) if "/" in name else PACKS_DIR / name
     if not (folder / "pack.yaml").is_file():
-        raise PackError(f"content pack {name!r} not found in {base}")
+        raise PackError(f"content pack {name!r} not found (looked for {folder / 'pack.yaml'})")
     meta = _read(folder / "pack.yaml")
     raw_places = _read(folder / "places.yaml") if (folder / "places.yaml").exists() else {}
     places = {pid: p for pid, raw in raw_places.items() if (p := _place(pid, raw))}
@@ -269,7 +280,7 @@ def load_pack(name: str, base: Path = PACKS_DIR) -> Pack:
         if (data := _verified(raw))
     )
     languages = meta.get("languages") or {}
-    return Pack(
+    pack = Pack(
         name=str(meta.get("name", name)),
         municipality=str(meta.get("municipality", name)),
         area=tuple(meta.get("area") or ()),
@@ -279,3 +290,10 @@ def load_pack(name: str, base: Path = PACKS_DIR) -> Pack:
         urgent_help=urgent,
         reviewed={code: bool((info or {}).get("reviewed")) for code, info in languages.items()},
     )
+    for text in pack.texts():
+        if _FORMAT_LOOKALIKE.search(text):
+            raise PackError(
+                f"{text[:60]!r}...: write 'percent' instead of '%' before a word; gettext "
+                "tools read '% o' or '% i' as a placeholder and then refuse the translations"
+            )
+    return pack

@@ -1,0 +1,234 @@
+"""Fixtures: an app per test on a clean database (SQLite file, or PostgreSQL when
+TEST_DATABASE_URL is set), clients that speak the CSRF protocol, and factories."""
+
+import os
+import threading
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from onboarding import create_app
+from onboarding.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def make_app(database_url: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-for-aankomst",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "AANKOMST_PUBLIC_URL": "https://aankomst.example",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Build the schema once, through the migrations, as production does."""
+    from flask_migrate import upgrade
+
+    app = make_app(database_url)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(_schema):
+    """A fresh app; no context stays pushed, so every request gets its own session."""
+    app = make_app(_schema)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly, without HTTP."""
+    with app.app_context():
+        yield app
+
+
+class ApiClient:
+    """A test client that fetches a CSRF token and sends it on unsafe requests."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self) -> str:
+        return self.client.get("/api/v1/csrf").get_json()["csrf_token"]
+
+    def get(self, path, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def _unsafe(self, method, path, json=None, headers=None, **kwargs):
+        headers = {"X-CSRFToken": self.token(), **(headers or {})}
+        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def post(self, path, json=None, **kwargs):
+        return self._unsafe("POST", path, json, **kwargs)
+
+    def patch(self, path, json=None, **kwargs):
+        return self._unsafe("PATCH", path, json, **kwargs)
+
+    def delete(self, path, json=None, **kwargs):
+        return self._unsafe("DELETE", path, json, **kwargs)
+
+    def form(self, path, data, **kwargs):
+        """Submit a form the way a browser does: with the page's CSRF token."""
+        return self.client.post(path, data={"csrf_token": self.token(), **data}, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def api(app):
+    return ApiClient(app.test_client())
+
+
+@pytest.fixture
+def make_api(app):
+    """More independent devices (browsers) in one test."""
+    return lambda: ApiClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_location(app):
+    """Create a housing location; returns its id."""
+    from onboarding.staff.services import create_location
+
+    counter = iter(range(1, 10_000))
+
+    def factory(name=None, village="Noordwijkerhout"):
+        with app.app_context():
+            return create_location(name or f"House {next(counter)}", village).id
+
+    return factory
+
+
+@pytest.fixture
+def make_code(app, make_location):
+    """Issue a code (for a new location unless one is given); returns the plain token."""
+    from onboarding.codes.services import issue_codes
+    from onboarding.staff.models import Location
+
+    def factory(location_id=None, **kwargs):
+        location_id = location_id or make_location()
+        with app.app_context():
+            [(_code, token)] = issue_codes(db.session.get(Location, location_id), **kwargs)
+        return token
+
+    return factory
+
+
+def join_body(token: str, **overrides) -> dict:
+    body = {
+        "token": token,
+        "language": "pl",
+        "arrival_date": date.today().isoformat(),
+        "stay_plan": "medium",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def joined(api, make_code):
+    """An API client signed in as a fresh newcomer; returns (client, recovery_code)."""
+
+    def factory(client=None, **overrides):
+        client = client or api
+        response = client.post("/api/v1/join", json=join_body(make_code(), **overrides))
+        assert response.status_code == 201, response.get_json()
+        return client, response.get_json()["recovery_code"]
+
+    return factory
+
+
+@pytest.fixture
+def newcomer_client(joined):
+    client, _recovery = joined()
+    return client
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real threaded HTTP server, for parallel requests."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+def translated(app, language: str, msgid: str, **variables) -> str:
+    """The catalog's translation; fails if the catalog has none (so tests prove translation)."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(language):
+        text = gettext(msgid, **variables)
+    if language != "en":
+        assert text != msgid % variables if variables else text != msgid, (language, msgid)
+    return text
+
+
+@pytest.fixture
+def make_newcomer(ctx):
+    """A newcomer created through the join service, inside the test's app context.
+
+    Everything happens in the test's own session: on SQLite a second session would wait
+    for the write lock the first one holds."""
+    from onboarding.accounts.services import Profile, join
+    from onboarding.codes.services import issue_codes
+    from onboarding.staff.services import create_location
+
+    location = create_location("Test house", "Noordwijk")
+
+    def factory(**fields):
+        profile = Profile(
+            language=fields.pop("language", "en"),
+            arrival_date=fields.pop("arrival_date", date(2026, 11, 23)),
+            stay_plan=fields.pop("stay_plan", "medium"),
+            **fields,
+        )
+        [(_code, token)] = issue_codes(location)
+        newcomer, _recovery = join(token, profile)
+        return newcomer
+
+    return factory
