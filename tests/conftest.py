@@ -197,14 +197,14 @@ def days(n: int) -> timedelta:
     return timedelta(days=n)
 
 
-def translated(app, language: str, msgid: str, **variables) -> str:
+def translated(app, locale: str, msgid: str, **variables) -> str:
     """The catalog's translation; fails if the catalog has none (so tests prove translation)."""
     from flask_babel import force_locale, gettext
 
-    with app.test_request_context(), force_locale(language):
+    with app.test_request_context(), force_locale(locale):
         text = gettext(msgid, **variables)
-    if language != "en":
-        assert text != msgid % variables if variables else text != msgid, (language, msgid)
+    if locale != "en":
+        assert text != (msgid % variables if variables else msgid), (locale, msgid)
     return text
 
 
