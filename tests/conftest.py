@@ -66,6 +66,21 @@ def app(_schema):
 
 
 @pytest.fixture
+def other_app(_schema):
+    """Apps with other settings on the test database; their connections close afterwards."""
+    apps = []
+
+    def factory(database_url=None, **overrides):
+        apps.append(make_app(database_url or _schema, **overrides))
+        return apps[-1]
+
+    yield factory
+    for extra in apps:
+        with extra.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def ctx(app):
     """An app context for tests that call services directly, without HTTP."""
     with app.app_context():

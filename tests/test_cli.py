@@ -33,14 +33,12 @@ def test_seed_demo_is_idempotent_and_prints_working_links(app, runner, make_api)
     assert "coordinator@demo.aankomst.test" in first.output
 
 
-def test_demo_links_depend_on_the_secret_key(database_url):
+def test_demo_links_depend_on_the_secret_key(other_app):
     from onboarding.codes.services import demo_token
 
-    from .conftest import make_app
-
-    with make_app(database_url).app_context():
+    with other_app().app_context():
         same = demo_token("pl")
-    with make_app(database_url, SECRET_KEY="another").app_context():
+    with other_app(SECRET_KEY="another").app_context():
         other = demo_token("pl")
     assert same != other and len(same) == 22
 
@@ -193,16 +191,14 @@ def test_codes_issue_refusals(runner):
     )
 
 
-def test_stored_code_can_be_decrypted_for_reprint_only_with_the_secret(app, runner, database_url):
+def test_stored_code_can_be_decrypted_for_reprint_only_with_the_secret(app, runner, other_app):
     from onboarding.codes.services import code_token
-
-    from .conftest import make_app
 
     runner.invoke(args=["location", "create", "Duinzicht", "--village", "Noordwijk"])
     url = runner.invoke(args=["codes", "issue", "--location", "Duinzicht"]).output.strip()
     with app.app_context():
         assert url.endswith(code_token(db.session.scalar(select(OnboardingCode))))
-    with make_app(database_url, SECRET_KEY="a different secret").app_context():
+    with other_app(SECRET_KEY="a different secret").app_context():
         assert code_token(db.session.scalar(select(OnboardingCode))) is None
 
 

@@ -10,7 +10,7 @@ from onboarding import create_app
 from onboarding.config import ConfigError, load_config
 from onboarding.extensions import db
 
-from .conftest import make_app, translated
+from .conftest import translated
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,8 +61,8 @@ def test_environment_variables_are_read(tmp_path):
     )
 
 
-def test_proxy_fix_takes_the_client_address_from_the_proxy(database_url):
-    app = make_app(database_url, AANKOMST_PROXY_FIX=True)
+def test_proxy_fix_takes_the_client_address_from_the_proxy(other_app):
+    app = other_app(AANKOMST_PROXY_FIX=True)
     seen = {}
 
     @app.get("/_whoami")

@@ -15,17 +15,17 @@ def test_models_and_migrations_agree(app):
     assert differences == []
 
 
-def test_upgrade_and_downgrade_run_from_the_command_line(tmp_path, database_url):
+def test_upgrade_and_downgrade_run_from_the_command_line(tmp_path, other_app):
     """`flask db upgrade` on an empty SQLite file builds every table; downgrade removes them."""
-    from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect
 
-    from .conftest import make_app
-
-    app = make_app(f"sqlite:///{tmp_path / 'fresh.db'}")
+    app = other_app(f"sqlite:///{tmp_path / 'fresh.db'}")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
     with app.app_context():
-        upgrade()
         tables = set(inspect(db.engine).get_table_names())
         assert {t.name for t in db.metadata.sorted_tables} <= tables
-        downgrade(revision="base")
+    assert runner.invoke(args=["db", "downgrade", "base"]).exit_code == 0
+    with app.app_context():
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
