@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Demo links printed by seed-demo point at the server `make run` starts, unless set.
+AANKOMST_PUBLIC_URL ?= http://$(HOST):$(PORT)
+export AANKOMST_PUBLIC_URL
 
 .PHONY: run test install install-dev translations lint format clean
 

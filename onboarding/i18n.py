@@ -28,9 +28,6 @@ LANGUAGES: dict[str, str] = {
 }
 DEFAULT_LANGUAGE = "en"
 
-# ISO 639-1 code per UI language, used for matching buddies by spoken language.
-ISO_639_1 = {code: code.split("_")[0] for code in LANGUAGES}
-
 bp = Blueprint("i18n", __name__)
 
 

@@ -72,6 +72,10 @@ def init_app(app) -> None:
         headers.setdefault("Referrer-Policy", "no-referrer")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if response.mimetype in ("text/html", "application/json"):
+            # Personal pages and answers: never kept by shared caches, always revalidated.
+            headers.setdefault("Cache-Control", "private, no-cache")
+            response.vary.add("Cookie")
         if app.config["AANKOMST_ENV"] == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

@@ -26,9 +26,6 @@ class Fields:
         self.data = data
         self.errors: dict[str, str] = {}
 
-    def has(self, name: str) -> bool:
-        return name in self.data
-
     def _raw(self, name: str):
         value = self.data.get(name)
         return value.strip() if isinstance(value, str) else value

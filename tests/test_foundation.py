@@ -123,3 +123,11 @@ def test_unknown_page_is_a_translated_404(app, client):
         "code": "not_found",
         "message": translated(app, "pl", "This page does not exist."),
     }
+
+
+def test_personal_pages_are_not_kept_by_shared_caches(newcomer_client):
+    for path in ("/", "/steps/register_brp", "/api/v1/checklist"):
+        response = newcomer_client.get(path)
+        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert "Cookie" in response.headers["Vary"]
+    assert newcomer_client.get("/api/v1/me/export").headers["Cache-Control"] == "no-store"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import yaml
 
-from .pack import PLACE_TEXT_FIELDS, STEP_TEXT_FIELDS, STEP_TEXT_LIST_FIELDS, _verified
+from .pack import PLACE_TEXT_FIELDS, STEP_TEXT_FIELDS, STEP_TEXT_LIST_FIELDS, verified_fields
 
 
 def _messages(data: dict) -> Iterator[tuple[str, str]]:
@@ -24,11 +24,11 @@ def _messages(data: dict) -> Iterator[tuple[str, str]]:
                 yield f"step {key}: {name}{hint}", text
     elif "urgent_help" in data:  # pack.yaml
         for raw in data["urgent_help"]:
-            if entry := _verified(raw):
+            if entry := verified_fields(raw):
                 yield f"urgent help {entry['key']}: label (keep it short)", entry["label"]
     else:  # places.yaml
         for place_id, raw in data.items():
-            entry = _verified(raw)
+            entry = verified_fields(raw)
             for name in PLACE_TEXT_FIELDS:
                 if entry.get(name):
                     yield f"place {place_id}: {name}", entry[name]

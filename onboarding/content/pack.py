@@ -171,7 +171,7 @@ def _due_rule(raw: dict, where: str) -> DueRule:
     return DueRule(kind=kind, after=raw["after"], days=int(raw.get("days", 0)), fallback=fallback)
 
 
-def _verified(raw: dict) -> dict:
+def verified_fields(raw: dict) -> dict:
     """The place or entry without its unverified fields; {} when it is unverified as a whole."""
     hidden = raw.get("unverified")
     if hidden is True:
@@ -183,7 +183,7 @@ def _verified(raw: dict) -> dict:
 
 
 def _place(place_id: str, raw: dict) -> Place | None:
-    data = _verified(raw)
+    data = verified_fields(raw)
     if not data:
         return None
     if not data.get("name"):
@@ -277,7 +277,7 @@ def load_pack(name: str) -> Pack:
             sources=tuple(data.get("sources") or ()),
         )
         for raw in meta.get("urgent_help") or []
-        if (data := _verified(raw))
+        if (data := verified_fields(raw))
     )
     languages = meta.get("languages") or {}
     pack = Pack(
