@@ -5,8 +5,10 @@ Services raise AppError; the API turns it into `{"error": {...}}`, pages into a 
 
 from flask import jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from .extensions import db
 from .i18n import _, _l
 
 
@@ -57,6 +59,7 @@ _HTTP_CODES = {
 
 
 def wants_json() -> bool:
+    """API requests get JSON errors; everything else gets a page."""
     return request.path.startswith("/api/")
 
 
@@ -77,9 +80,22 @@ def init_app(app) -> None:
         message = _("This form has expired. Please go back, reload the page and try again.")
         return error_response(AppError("csrf_failed", 400, message))
 
+    @app.errorhandler(OperationalError)
+    def _database_busy(error: OperationalError):
+        # SQLite waits SQLITE_BUSY_TIMEOUT_MS for the write lock; past that, say so kindly.
+        if "locked" not in str(error.orig).lower() and "busy" not in str(error.orig).lower():
+            raise error
+        db.session.rollback()
+        message = _("The app is very busy right now. Please try again in a moment.")
+        response = error_response(AppError("busy", 503, message))
+        response[0].headers["Retry-After"] = "2"
+        return response
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
+        if status >= 500:
+            db.session.rollback()  # so the error page itself can still read the database
         message = _HTTP_MESSAGES.get(status, _l("Something went wrong. Please try again later."))
         response = error_response(AppError(_HTTP_CODES.get(status, "error"), status, message))
         if status == 405 and error.valid_methods:

@@ -4,6 +4,7 @@ The newcomer's saved choice wins, then the session, then Accept-Language, then E
 """
 
 from datetime import date
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_skeleton
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
@@ -74,11 +75,22 @@ def format_day(value: date | None, skeleton: str = "yMMMEd") -> str:
     return format_skeleton(skeleton, value, locale=str(get_locale()))
 
 
-def safe_next(target: str | None) -> str:
-    """Only follow same-site relative paths after a language change."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("checklist.home")
+def next_page(target: str | None, language: str | None) -> str:
+    """Where to go after a language change: a path on this site only, with a `language`
+    query parameter (the join form's) set to the new choice."""
+    parts = urlsplit(target or "")
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith("/")
+        or parts.path.startswith("//")
+        or "\\" in parts.path
+    ):
+        return url_for("checklist.home")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if language:
+        query = [(k, bcp47(language) if k == "language" else v) for k, v in query]
+    return urlunsplit(("", "", parts.path, urlencode(query), ""))
 
 
 @bp.post("/language")
@@ -91,7 +103,7 @@ def switch_language():
         if newcomer is not None:
             newcomer.language = code
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")), code=303)
+    return redirect(next_page(request.form.get("next"), code), code=303)
 
 
 def init_app(app) -> None:

@@ -39,19 +39,24 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(derive_key("code-token-encryption")))
+JOIN_TOKEN_PURPOSE = "code-token-encryption"
 
 
-def encrypt_secret(value: str) -> str:
+def _fernet(purpose: str) -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derive_key(purpose)))
+
+
+def encrypt_secret(value: str, purpose: str = JOIN_TOKEN_PURPOSE) -> str:
     """Encrypt with a key that lives only in SECRET_KEY, so a database copy alone is useless."""
-    return _fernet().encrypt(value.encode()).decode()
+    return _fernet(purpose).encrypt(value.encode()).decode()
 
 
-def decrypt_secret(value: str) -> str | None:
-    """The plain value, or None when SECRET_KEY changed since it was encrypted."""
+def decrypt_secret(
+    value: str, purpose: str = JOIN_TOKEN_PURPOSE, max_age: int | None = None
+) -> str | None:
+    """The plain value; None when SECRET_KEY changed, or it is older than `max_age` seconds."""
     try:
-        return _fernet().decrypt(value.encode()).decode()
+        return _fernet(purpose).decrypt(value.encode(), ttl=max_age).decode()
     except InvalidToken:
         return None
 
@@ -68,8 +73,9 @@ def init_app(app) -> None:
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
-        # Join links carry a code in the path: never send it to another site.
-        headers.setdefault("Referrer-Policy", "no-referrer")
+        # Join links carry a code in the path: never send it to another site. Same-origin
+        # requests keep their Referer, which CSRF protection over HTTPS needs.
+        headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if response.mimetype in ("text/html", "application/json"):

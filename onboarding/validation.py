@@ -8,12 +8,17 @@ from flask import request
 from .errors import AppError, ValidationError
 from .i18n import _
 
+# Offline changes are stamped by the phone's clock; anything outside this range is not a time.
+_EARLIEST, _LATEST = 2020, 2100
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def json_body() -> dict:
     """The request's JSON object, or a 400 that says so."""
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # absurdly nested JSON
+        data = None
     if not isinstance(data, dict):
         raise AppError("invalid_json", 400, _("Please send a JSON object."))
     return data
@@ -50,7 +55,7 @@ class Fields:
             parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
             parsed = None
-        if parsed is None or parsed.tzinfo is None:
+        if parsed is None or parsed.tzinfo is None or not _EARLIEST <= parsed.year <= _LATEST:
             self.errors[name] = _("This is not a valid time. Use ISO 8601 with an offset.")
             return None
         return parsed

@@ -1,6 +1,7 @@
 """The app factory, configuration, security headers and the database set-up."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_security_headers_on_pages_and_api(client):
         assert "object-src 'none'" in csp
         assert "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_session_cookie_is_httponly_and_samesite(client):
@@ -131,3 +132,54 @@ def test_personal_pages_are_not_kept_by_shared_caches(newcomer_client):
         assert response.headers["Cache-Control"] == "private, no-cache"
         assert "Cookie" in response.headers["Vary"]
     assert newcomer_client.get("/api/v1/me/export").headers["Cache-Control"] == "no-store"
+
+
+def test_a_locked_sqlite_database_answers_503_not_500(tmp_path, other_app):
+    """Past the busy timeout the person gets a clear "try again" instead of a crash."""
+    import sqlite3
+
+    path = tmp_path / "busy.db"
+    app = other_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=50)
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        client = app.test_client()
+        token = client.get("/api/v1/csrf").get_json()["csrf_token"]
+        answer = client.post(
+            "/api/v1/recover",
+            json={"recovery_code": "ABCD-EFGH-JKMN-PQRS"},
+            headers={"X-CSRFToken": token},
+        )
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert answer.status_code == 503
+    assert answer.headers["Retry-After"] == "2"
+    assert answer.get_json()["error"]["code"] == "busy"
+
+
+def test_forms_work_over_https_in_production(other_app, make_code):
+    """Strict CSRF over HTTPS needs a same-origin Referer, which our Referrer-Policy keeps."""
+    app = other_app(AANKOMST_ENV="production", WTF_CSRF_SSL_STRICT=True, SESSION_COOKIE_SECURE=True)
+    client = app.test_client()
+    base = "https://localhost"
+    token = client.get("/api/v1/csrf", base_url=base).get_json()["csrf_token"]
+    answer = client.post(
+        "/api/v1/join",
+        json={
+            "token": make_code(),
+            "language": "pl",
+            "arrival_date": date.today().isoformat(),
+            "stay_plan": "short",
+        },
+        headers={"X-CSRFToken": token, "Referer": f"{base}/join/abc"},
+        base_url=base,
+    )
+    assert answer.status_code == 201, answer.get_json()
+
+
+def test_deeply_nested_json_is_a_400(api):
+    answer = api.post("/api/v1/join", data="[" * 100_000, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.get_json()["error"]["code"] == "invalid_json"

@@ -205,3 +205,25 @@ def test_unreviewed_languages_show_a_kind_notice(app, client):
         "is unclear, you can switch to English or Dutch with the language button at the top.",
     )
     assert notice in polish
+
+
+def test_switching_language_on_the_join_form_keeps_the_new_choice(app, api, make_code):
+    token = make_code()
+    api.get(f"/join/{token}?language=pl")
+    answer = api.form("/language", {"lang": "uk", "next": f"/join/{token}?language=pl"})
+    assert answer.headers["Location"] == f"/join/{token}?language=uk"
+    assert '<html lang="uk"' in api.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def test_language_switch_never_redirects_off_site(api):
+    for target in (
+        "https://evil.example/",
+        "//evil.example",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "evil.example",
+        "",
+    ):
+        location = api.form("/language", {"lang": "pl", "next": target}).headers["Location"]
+        assert location == "/", (target, location)

@@ -118,7 +118,6 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('newcomer_id', sa.Integer(), nullable=False),
     sa.Column('op_id', sa.String(length=64), nullable=False),
-    sa.Column('result', sa.String(length=12), nullable=False),
     sa.Column('received_at', onboarding.extensions.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['newcomer_id'], ['newcomer.id'], name=op.f('fk_sync_op_newcomer_id_newcomer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sync_op')),

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import g, redirect, session, url_for
+from flask import g, redirect, request, session, url_for
 
 from ..errors import AppError, wants_json
 from ..i18n import _
@@ -12,7 +12,11 @@ SESSION_KEY = "sid"
 
 
 def load_newcomer() -> None:
-    """Before each request: who is signed in on this device, if anyone."""
+    """Before each request: who is signed in on this device, if anyone (static files skip
+    the database)."""
+    if request.endpoint == "static":
+        g.newcomer = None
+        return
     g.newcomer = newcomer_for_session(session.get(SESSION_KEY))
 
 
@@ -26,6 +30,7 @@ def sign_in(newcomer) -> None:
 
 
 def sign_out() -> None:
+    """End this device's session; only the language choice stays in the cookie."""
     end_session(session.get(SESSION_KEY))
     language = session.get("lang")
     session.clear()
@@ -53,6 +58,7 @@ def newcomer_required(view):
 
 
 def already_signed_in_error() -> AppError:
+    """Joining again on a phone that is signed in would leave a checklist behind."""
     return AppError(
         "already_signed_in",
         409,

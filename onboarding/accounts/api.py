@@ -1,6 +1,7 @@
 """API for joining, recovery, "forget this device", export and erasure."""
 
 from flask import Response, g, jsonify
+from flask_wtf.csrf import generate_csrf
 
 from ..api import bp
 from ..validation import json_body
@@ -18,7 +19,8 @@ def api_join():
     profile = parse_profile(data)
     newcomer, recovery_code = join(data.get("token"), profile)
     sign_in(newcomer)
-    response = jsonify({"recovery_code": recovery_code})
+    # Signing in starts a new session, so the client needs the new session's CSRF token.
+    response = jsonify({"recovery_code": recovery_code, "csrf_token": generate_csrf()})
     response.headers["Cache-Control"] = "no-store"
     return response, 201
 
@@ -27,7 +29,11 @@ def api_join():
 def api_recover():
     """Sign in on this device with a recovery code."""
     sign_in(recover(json_body().get("recovery_code")))
-    return jsonify({"language": g.newcomer.language.replace("_", "-")})
+    response = jsonify(
+        {"language": g.newcomer.language.replace("_", "-"), "csrf_token": generate_csrf()}
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/logout")

@@ -68,10 +68,12 @@ def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
     protection = fields.boolean("temporary_protection")
     today = today_in_amsterdam()
     if arrival and not (today - timedelta(days=365) <= arrival <= today + timedelta(days=365)):
-        fields.errors["arrival_date"] = _("The arrival date must be within one year of today.")
+        fields.errors["arrival_date"] = _(
+            "The arrival date can be at most one year before or after today."
+        )
     if arrival and workday and not (arrival <= workday <= arrival + timedelta(days=365)):
         fields.errors["first_workday_date"] = _(
-            "The first workday must be on or after the arrival date, within one year."
+            "The first workday must be on or after the arrival date, and at most one year after it."
         )
     fields.check()
     return Profile(
@@ -101,6 +103,14 @@ def join(token: str, profile: Profile) -> tuple[Newcomer, str]:
     db.session.add(newcomer)
     db.session.commit()
     return newcomer, recovery_code
+
+
+def renew_recovery_code(newcomer: Newcomer) -> str:
+    """Replace the recovery code; the old one stops working at once."""
+    recovery_code = new_recovery_code()
+    newcomer.recovery_hash = hash_token(recovery_code)
+    db.session.commit()
+    return recovery_code
 
 
 def update_profile(newcomer: Newcomer, profile: Profile) -> None:
@@ -229,7 +239,7 @@ def export_newcomer(newcomer: Newcomer) -> dict:
         "offline_changes_received": sync_count,
         "not_stored": _(
             "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
-            "stored only as a one-way hash."
+            "stored only in a scrambled form that cannot be turned back into the code."
         ),
     }
 

@@ -19,14 +19,32 @@ from ..clock import today_in_amsterdam
 from ..codes.services import find_usable_code
 from ..errors import AppError, ValidationError
 from ..i18n import _, normalize_language
+from ..security import decrypt_secret, encrypt_secret
 from . import already_signed_in_error, newcomer_required, sign_in, sign_out
 from .models import STAY_PLANS
-from .services import erase_newcomer, export_newcomer, join, parse_profile, recover, update_profile
+from .services import (
+    erase_newcomer,
+    export_newcomer,
+    join,
+    parse_profile,
+    recover,
+    renew_recovery_code,
+    update_profile,
+)
 
 bp = Blueprint("accounts", __name__)
 
 CLEAR_SITE_DATA = '"cache", "storage"'
+# A new recovery code waits, encrypted and for half an hour at most, for the page showing it.
 ONCE_KEY = "recovery_code_once"
+ONCE_PURPOSE = "recovery-code-once"
+ONCE_MAX_AGE = 30 * 60
+
+
+def hand_over_recovery_code(recovery_code: str, renewed: bool = False) -> None:
+    """Keep a new recovery code for the one page that shows it."""
+    session[ONCE_KEY] = encrypt_secret(recovery_code, ONCE_PURPOSE)
+    session["recovery_code_renewed"] = renewed
 
 
 def _form_data() -> dict:
@@ -59,7 +77,7 @@ def join_page(token: str):
             errors = error.fields
         else:
             sign_in(newcomer)
-            session[ONCE_KEY] = recovery_code
+            hand_over_recovery_code(recovery_code)
             return redirect(url_for("accounts.welcome"), code=303)
     status = 400 if errors else 200
     return render_template(
@@ -70,11 +88,15 @@ def join_page(token: str):
 @bp.get("/welcome")
 @newcomer_required
 def welcome():
-    """Show the recovery code exactly once, right after joining."""
-    recovery_code = session.pop(ONCE_KEY, None)
+    """Show a new recovery code exactly once: right after joining, or after renewing it."""
+    sealed = session.pop(ONCE_KEY, None)
+    renewed = session.pop("recovery_code_renewed", False)
+    recovery_code = decrypt_secret(sealed, ONCE_PURPOSE, ONCE_MAX_AGE) if sealed else None
     if recovery_code is None:
         return redirect(url_for("checklist.home"))
-    response = Response(render_template("accounts/welcome.html", recovery_code=recovery_code))
+    response = Response(
+        render_template("accounts/welcome.html", recovery_code=recovery_code, renewed=renewed)
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -100,7 +122,7 @@ def recover_page():
 def logout():
     """Forget this device: end the session and ask the browser to drop cached data."""
     sign_out()
-    flash(_("This phone has forgotten you. Use your recovery code to come back."))
+    flash(_("You are signed out on this phone. Use your recovery code to come back."))
     response = redirect(url_for("checklist.home"), code=303)
     response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
     return response
@@ -133,6 +155,14 @@ def settings():
     return render_template(
         "accounts/settings.html", values=values, errors=errors, plans=STAY_PLANS
     ), (400 if errors else 200)
+
+
+@bp.post("/settings/recovery-code")
+@newcomer_required
+def renew_recovery_code_page():
+    """A new recovery code for someone who lost theirs but still has this phone."""
+    hand_over_recovery_code(renew_recovery_code(g.newcomer), renewed=True)
+    return redirect(url_for("accounts.welcome"), code=303)
 
 
 @bp.get("/me/export")

@@ -52,7 +52,19 @@ _SCHEMAS = {
     },
     "Step": {
         "type": "object",
-        "required": ["key", "title", "summary", "status", "due_date", "overdue", "note"],
+        "required": [
+            "key",
+            "title",
+            "summary",
+            "status",
+            "due_date",
+            "overdue",
+            "note",
+            "stuck",
+            "stuck_reason",
+            "requires",
+            "blocked",
+        ],
         "properties": {
             "key": {"type": "string"},
             "title": {"type": "string"},
@@ -165,7 +177,13 @@ def openapi_document() -> dict:
                             **_json(
                                 {
                                     "type": "object",
-                                    "properties": {"recovery_code": {"type": "string"}},
+                                    "properties": {
+                                        "recovery_code": {"type": "string"},
+                                        "csrf_token": {
+                                            "type": "string",
+                                            "description": "The new session's token",
+                                        },
+                                    },
                                 }
                             ),
                         },
@@ -191,7 +209,18 @@ def openapi_document() -> dict:
                         ),
                     },
                     "responses": {
-                        "200": {"description": "Signed in"},
+                        "200": {
+                            "description": "Signed in",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "language": {"type": "string"},
+                                        "csrf_token": {"type": "string"},
+                                    },
+                                }
+                            ),
+                        },
                         "400": _error("Not a recovery code"),
                         "404": _error("Unknown recovery code"),
                     },

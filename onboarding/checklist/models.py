@@ -35,7 +35,6 @@ class SyncOp(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     newcomer_id: Mapped[int] = mapped_column(ForeignKey("newcomer.id", ondelete="CASCADE"))
     op_id: Mapped[str] = mapped_column(String(64))
-    result: Mapped[str] = mapped_column(String(12))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (UniqueConstraint("newcomer_id", "op_id"),)

@@ -1,5 +1,6 @@
 """Checklist rules: which steps apply, their due dates, status changes and offline sync."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -18,6 +19,7 @@ from .models import STATUSES, StepProgress, SyncOp
 NOTE_MAX = 2000
 STUCK_REASON_MAX = 500
 OP_ID_MAX = 64
+_OP_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 SYNC_BATCH_MAX = 500
 # Fields a change may carry, in the order they are applied.
 CHANGE_FIELDS = ("status", "note", "stuck", "stuck_reason")
@@ -121,7 +123,9 @@ def parse_changes(data, prefix_errors: dict | None = None) -> dict:
     if "stuck_reason" in data:
         changes["stuck_reason"] = fields.text("stuck_reason", STUCK_REASON_MAX)
     if not changes and not fields.errors:
-        fields.errors["status"] = _("Nothing to change: send a status, note or stuck.")
+        fields.errors["status"] = _(
+            "Nothing to save: choose a status, write a note or say whether you are stuck."
+        )
     fields.check()
     if changes.get("stuck") is False:
         changes["stuck_reason"] = None  # no longer stuck: the reason goes too
@@ -174,11 +178,11 @@ def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
     if not isinstance(op, dict):
         return {"op_id": None, "result": "invalid", "error": _("Each change must be an object.")}
     op_id = op.get("op_id")
-    if not isinstance(op_id, str) or not 0 < len(op_id) <= OP_ID_MAX:
+    if not isinstance(op_id, str) or not _OP_ID.fullmatch(op_id):
         return {
-            "op_id": op_id if isinstance(op_id, str | int) else None,
+            "op_id": op_id if isinstance(op_id, str) and len(op_id) <= OP_ID_MAX else None,
             "result": "invalid",
-            "error": _("Each change needs an op_id of 1 to 64 characters."),
+            "error": _("Each change needs an op_id of 1 to 64 letters, digits or . _ : -"),
         }
     fields = Fields(op)
     at = fields.timestamp("at")
@@ -186,7 +190,7 @@ def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
         changes = parse_changes({k: v for k, v in op.items() if k in CHANGE_FIELDS}, fields.errors)
     except AppError as error:
         return {"op_id": op_id, "result": "invalid", "error": str(error.message)}
-    if op.get("key") not in keys:
+    if not isinstance(op.get("key"), str) or op["key"] not in keys:
         return {
             "op_id": op_id,
             "result": "invalid",
@@ -195,16 +199,11 @@ def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
     at = min(at, now)  # a phone whose clock runs ahead does not win forever
     try:
         with db.session.begin_nested():
-            db.session.add(SyncOp(newcomer_id=newcomer.id, op_id=op_id, result="pending"))
+            db.session.add(SyncOp(newcomer_id=newcomer.id, op_id=op_id))
     except IntegrityError:
         return {"op_id": op_id, "result": "duplicate"}
     row = _locked_progress(newcomer, op["key"])
     result = "applied" if _apply(row, changes, at, force=False) else "superseded"
-    db.session.execute(
-        SyncOp.__table__.update()
-        .where(SyncOp.newcomer_id == newcomer.id, SyncOp.op_id == op_id)
-        .values(result=result)
-    )
     return {"op_id": op_id, "result": result}
 
 

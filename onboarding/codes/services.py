@@ -133,6 +133,7 @@ def _refusal(state: str) -> AppError:
 
 
 def unknown_code_error() -> AppError:
+    """The same answer for a malformed and an unknown token, so guessing learns nothing."""
     return AppError(
         "code_unknown",
         404,

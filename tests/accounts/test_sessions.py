@@ -177,3 +177,81 @@ def test_newcomer_pages_send_strangers_to_the_start(client):
         assert client.get(path).status_code == 302
     for path in ("/api/v1/checklist", "/api/v1/me/export"):
         assert client.get(path).status_code == 401
+
+
+def test_join_and_recover_answers_carry_the_new_sessions_csrf_token(app, make_code, joined):
+    from ..conftest import join_body
+
+    client = app.test_client()
+    old = client.get("/api/v1/csrf").get_json()["csrf_token"]
+    joined_answer = client.post(
+        "/api/v1/join", json=join_body(make_code()), headers={"X-CSRFToken": old}
+    )
+    assert joined_answer.status_code == 201
+    new = joined_answer.get_json()["csrf_token"]
+    patch = {"status": "doing"}
+    stale = client.patch("/api/v1/checklist/register_gp", json=patch, headers={"X-CSRFToken": old})
+    assert stale.status_code == 400 and stale.get_json()["error"]["code"] == "csrf_failed"
+    fresh = client.patch("/api/v1/checklist/register_gp", json=patch, headers={"X-CSRFToken": new})
+    assert fresh.status_code == 200
+    recovery = joined_answer.get_json()["recovery_code"]
+    phone = app.test_client()
+    token = phone.get("/api/v1/csrf").get_json()["csrf_token"]
+    answer = phone.post(
+        "/api/v1/recover", json={"recovery_code": recovery}, headers={"X-CSRFToken": token}
+    )
+    after = phone.patch(
+        "/api/v1/checklist/register_gp",
+        json=patch,
+        headers={"X-CSRFToken": answer.get_json()["csrf_token"]},
+    )
+    assert after.status_code == 200
+
+
+def test_the_recovery_code_never_sits_readable_in_the_cookie(app, api, make_code):
+    import base64
+    import zlib
+
+    token = make_code()
+    api.client.get(f"/join/{token}?language=en")
+    api.form(
+        f"/join/{token}",
+        {
+            "language": "en",
+            "arrival_date": datetime.now(UTC).date().isoformat(),
+            "stay_plan": "short",
+        },
+    )
+    cookie = api.client.get_cookie("aankomst_session").value
+    payload = cookie.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    text = (zlib.decompress(raw) if cookie.startswith(".") else raw).decode()
+    page = api.get("/welcome").get_data(as_text=True)
+    shown = page.split('class="recovery-code" translate="no">')[1].split("<")[0]
+    assert shown.count("-") == 3
+    assert shown not in text
+
+
+def test_an_unseen_recovery_code_expires_from_the_cookie(app, api, make_code):
+    token = make_code()
+    start = datetime.now(UTC)
+    with time_machine.travel(start, tick=False):
+        api.client.get(f"/join/{token}?language=en")
+        api.form(
+            f"/join/{token}",
+            {"language": "en", "arrival_date": start.date().isoformat(), "stay_plan": "short"},
+        )
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        assert api.get("/welcome").status_code == 302
+
+
+def test_a_new_recovery_code_replaces_the_old_one(app, joined, make_api):
+    phone, old_code = joined(language="en")
+    answer = phone.form("/settings/recovery-code", {})
+    assert answer.headers["Location"].endswith("/welcome")
+    page = phone.get("/welcome").get_data(as_text=True)
+    assert "Your old recovery code no longer works." in page
+    new_code = page.split('class="recovery-code" translate="no">')[1].split("<")[0]
+    assert new_code != old_code
+    assert make_api().post("/api/v1/recover", json={"recovery_code": old_code}).status_code == 404
+    assert make_api().post("/api/v1/recover", json={"recovery_code": new_code}).status_code == 200

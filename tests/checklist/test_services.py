@@ -222,11 +222,47 @@ def test_sync_reports_invalid_ops_and_keeps_going(make_newcomer, ctx):
             },
             {"key": "register_brp", "at": "2026-11-24T10:00:00+00:00", "status": "done"},
             "not an object",
-            {"op_id": "6", "key": "register_brp", "at": "2026-11-24T10:00:00+00:00", "stuck": True},
+            {
+                "op_id": "7",
+                "key": ["register_brp"],
+                "at": "2026-11-24T10:00:00+00:00",
+                "status": "done",
+            },
+            {"op_id": "8", "key": {"a": 1}, "at": "2026-11-24T10:00:00+00:00", "status": "done"},
+            {
+                "op_id": "9",
+                "key": "register_brp",
+                "at": "0001-01-01T00:00:00+01:00",
+                "status": "done",
+            },
+            {
+                "op_id": "nul\x00",
+                "key": "register_brp",
+                "at": "2026-11-24T10:00:00+00:00",
+                "status": "done",
+            },
+            {
+                "op_id": "x" * 65,
+                "key": "register_brp",
+                "at": "2026-11-24T10:00:00+00:00",
+                "status": "done",
+            },
+            {
+                "op_id": 6,
+                "key": "register_brp",
+                "at": "2026-11-24T10:00:00+00:00",
+                "status": "done",
+            },
+            {
+                "op_id": "ok",
+                "key": "register_brp",
+                "at": "2026-11-24T10:00:00+00:00",
+                "stuck": True,
+            },
         ],
     )
-    assert [r["result"] for r in results] == ["invalid"] * 5 + ["applied"]
-    assert all(r["error"] for r in results[:5])
+    assert [r["result"] for r in results] == ["invalid"] * 11 + ["applied"]
+    assert all(r["error"] for r in results[:11])
 
 
 def test_unsticking_clears_the_reason(make_newcomer, ctx):
