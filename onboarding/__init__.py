@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from .config import PROJECT_ROOT, load_config
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, migrate
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -57,6 +57,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter.init_app(app)
     with app.app_context():
         _tune_sqlite(app)
     app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])
@@ -68,12 +71,16 @@ def create_app(config: dict | None = None) -> Flask:
     from .checklist import models as _checklist_models  # noqa: F401
     from .checklist.views import bp as checklist_bp
     from .codes import models as _codes_models  # noqa: F401
+    from .staff import load_staff
     from .staff import models as _staff_models  # noqa: F401
+    from .staff.views import bp as staff_bp
 
     app.before_request(load_newcomer)
+    app.before_request(load_staff)
     app.register_blueprint(i18n.bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(checklist_bp)
+    app.register_blueprint(staff_bp)
 
     from . import api, cli, templating
 

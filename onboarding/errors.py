@@ -3,12 +3,15 @@
 Services raise AppError; the API turns it into `{"error": {...}}`, pages into a message.
 """
 
+from datetime import UTC, datetime
+
 from flask import jsonify, render_template, request
+from flask_babel import format_time
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, limiter
 from .i18n import _, _l
 
 
@@ -97,6 +100,12 @@ def init_app(app) -> None:
         if status >= 500:
             db.session.rollback()  # so the error page itself can still read the database
         message = _HTTP_MESSAGES.get(status, _l("Something went wrong. Please try again later."))
+        if status == 429 and limiter.current_limit is not None:
+            retry_at = datetime.fromtimestamp(limiter.current_limit.reset_at, UTC)
+            message = _(
+                "Too many attempts. Please try again after %(time)s.",
+                time=format_time(retry_at, "short"),
+            )
         response = error_response(AppError(_HTTP_CODES.get(status, "error"), status, message))
         if status == 405 and error.valid_methods:
             response[0].headers["Allow"] = ", ".join(error.valid_methods)

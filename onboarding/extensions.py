@@ -1,6 +1,8 @@
 """Flask extensions, created once and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -9,7 +11,7 @@ from sqlalchemy.orm import DeclarativeBase
 
 from .clock import UTC, utcnow
 
-__all__ = ["Base", "UTCDateTime", "babel", "csrf", "db", "migrate", "utcnow"]
+__all__ = ["Base", "UTCDateTime", "babel", "csrf", "db", "limiter", "migrate", "utcnow"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,3 +47,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+# Storage is chosen in create_app: Redis when REDIS_URL is set (limits shared by all workers).
+limiter = Limiter(key_func=get_remote_address)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_skeleton
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale, gettext, lazy_gettext, ngettext, pgettext
+from flask_babel import format_datetime, get_locale, gettext, lazy_gettext, ngettext, pgettext
 
 from .extensions import db
 
@@ -113,4 +113,5 @@ def init_app(app) -> None:
         current_language=current_language,
         bcp47=bcp47,
         format_day=format_day,
+        format_datetime=format_datetime,
     )

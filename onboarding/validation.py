@@ -60,6 +60,22 @@ class Fields:
             return None
         return parsed
 
+    def integer(self, name: str, low: int, high: int, default: int | None) -> int | None:
+        """A whole number from `low` to `high`; `default` when the field is left out."""
+        value = self._raw(name)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            value = None
+        elif isinstance(value, str):
+            value = int(value) if value.isdigit() else None
+        if value is None or not low <= value <= high:
+            self.errors[name] = _(
+                "Please give a whole number from %(low)d to %(high)d.", low=low, high=high
+            )
+            return None
+        return value
+
     def choice(self, name: str, choices, required: bool = False) -> str | None:
         value = self._raw(name)
         if value in (None, "") and not required:

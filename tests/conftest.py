@@ -30,6 +30,7 @@ def make_app(database_url: str, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "AANKOMST_PUBLIC_URL": "https://aankomst.example",
         "SERVER_NAME": None,
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     }
     config.update(overrides)
     return create_app(config)
@@ -245,5 +246,44 @@ def make_newcomer(ctx):
         [(_code, token)] = issue_codes(location)
         newcomer, _recovery = join(token, profile)
         return newcomer
+
+    return factory
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def make_staff(app):
+    """A staff account; returns its email."""
+    from onboarding.staff.models import Location
+    from onboarding.staff.services import create_staff
+
+    counter = iter(range(1, 10_000))
+
+    def factory(role="coordinator", location_ids=(), email=None, active=True):
+        email = email or f"{role}{next(counter)}@example.org"
+        with app.app_context():
+            locations = [db.session.get(Location, i) for i in location_ids]
+            staff = create_staff(email, STAFF_PASSWORD, role, locations)
+            staff.active = active
+            db.session.commit()
+        return email
+
+    return factory
+
+
+@pytest.fixture
+def staff_client(app, make_staff):
+    """An API client logged in as a new staff member."""
+
+    def factory(role="coordinator", location_ids=()):
+        client = ApiClient(app.test_client())
+        email = make_staff(role, location_ids)
+        answer = client.post(
+            "/api/v1/staff/login", json={"email": email, "password": STAFF_PASSWORD}
+        )
+        assert answer.status_code == 200, answer.get_json()
+        return client
 
     return factory

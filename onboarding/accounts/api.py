@@ -4,6 +4,7 @@ from flask import Response, g, jsonify
 from flask_wtf.csrf import generate_csrf
 
 from ..api import bp
+from ..codes.limits import unknown_code_limit
 from ..validation import json_body
 from . import already_signed_in_error, newcomer_required, sign_in, sign_out
 from .services import erase_newcomer, export_newcomer, join, parse_profile, recover
@@ -11,6 +12,7 @@ from .views import CLEAR_SITE_DATA
 
 
 @bp.post("/join")
+@unknown_code_limit
 def api_join():
     """Redeem a join code and sign in on this device; the recovery code is shown once."""
     if g.newcomer is not None:

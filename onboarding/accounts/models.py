@@ -25,6 +25,8 @@ class Newcomer(db.Model):
         ForeignKey("location.id", ondelete="SET NULL"), index=True
     )
     recovery_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Off by default: the coordinator sees progress only when the newcomer switches it on.
+    share_progress: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -32,6 +34,19 @@ class Newcomer(db.Model):
     sessions: Mapped[list["DeviceSession"]] = relationship(
         back_populates="newcomer", cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+class RecoveryToken(db.Model):
+    """A one-time recovery QR a coordinator made for a newcomer who lost phone and code."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DeviceSession(db.Model):

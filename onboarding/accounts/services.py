@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..clock import today_in_amsterdam
 from ..codes.services import redeem_code
@@ -14,7 +14,7 @@ from ..extensions import db, utcnow
 from ..i18n import _, normalize_language
 from ..security import hash_token
 from ..validation import Fields
-from .models import STAY_PLANS, DeviceSession, Newcomer
+from .models import STAY_PLANS, DeviceSession, Newcomer, RecoveryToken
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is read back right.
 _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -217,6 +217,7 @@ def export_newcomer(newcomer: Newcomer) -> dict:
             "first_workday_date": _iso(newcomer.first_workday_date),
             "stay_plan": newcomer.stay_plan,
             "temporary_protection": newcomer.temporary_protection,
+            "share_progress_with_coordinator": newcomer.share_progress,
             "location": newcomer.location.name if newcomer.location else None,
             "joined_at": _iso(newcomer.created_at),
             "last_seen_at": _iso(newcomer.last_seen_at),
@@ -248,7 +249,65 @@ def erase_newcomer(newcomer: Newcomer) -> None:
     """Delete the person and everything that belongs to them."""
     from ..checklist.models import StepProgress, SyncOp
 
-    for model in (StepProgress, SyncOp, DeviceSession):
+    for model in (StepProgress, SyncOp, DeviceSession, RecoveryToken):
         db.session.execute(delete(model).where(model.newcomer_id == newcomer.id))
     db.session.delete(newcomer)
+    db.session.commit()
+
+
+RECOVERY_QR_LIFETIME = timedelta(days=2)
+
+
+def issue_recovery_token(newcomer: Newcomer) -> str:
+    """A one-time recovery link for a newcomer who lost phone and code (made by staff)."""
+    token = secrets.token_urlsafe(16)
+    db.session.add(
+        RecoveryToken(
+            newcomer_id=newcomer.id,
+            token_hash=hash_token(token),
+            expires_at=utcnow() + RECOVERY_QR_LIFETIME,
+        )
+    )
+    return token
+
+
+def redeem_recovery_token(token: object) -> Newcomer:
+    """The newcomer of a recovery link, used up at once (one conditional UPDATE)."""
+    refused = AppError(
+        "recovery_link_invalid",
+        410,
+        _(
+            "This recovery link is used, expired or not known. "
+            "Please ask your housing coordinator for a new one."
+        ),
+    )
+    if not isinstance(token, str) or len(token) > 64:
+        raise refused
+    now = utcnow()
+    row = db.session.scalar(
+        select(RecoveryToken).where(RecoveryToken.token_hash == hash_token(token))
+    )
+    if row is None:
+        raise refused
+    used = db.session.execute(
+        update(RecoveryToken)
+        .where(
+            RecoveryToken.id == row.id,
+            RecoveryToken.used_at.is_(None),
+            RecoveryToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        db.session.rollback()
+        raise refused
+    newcomer = db.session.get(Newcomer, row.newcomer_id)
+    db.session.commit()
+    return newcomer
+
+
+def set_share_progress(newcomer: Newcomer, share: bool) -> None:
+    """The newcomer decides whether their coordinator sees their progress."""
+    newcomer.share_progress = share
     db.session.commit()

@@ -16,6 +16,7 @@ from flask import (
 from flask_babel import refresh
 
 from ..clock import today_in_amsterdam
+from ..codes.limits import unknown_code_limit
 from ..codes.services import find_usable_code
 from ..errors import AppError, ValidationError
 from ..i18n import _, normalize_language
@@ -28,7 +29,9 @@ from .services import (
     join,
     parse_profile,
     recover,
+    redeem_recovery_token,
     renew_recovery_code,
+    set_share_progress,
     update_profile,
 )
 
@@ -54,6 +57,7 @@ def _form_data() -> dict:
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])
+@unknown_code_limit
 def join_page(token: str):
     """Step 1: choose a language; step 2: dates and plan. Only the submit uses the code."""
     if g.newcomer is not None:
@@ -116,6 +120,29 @@ def recover_page():
             return redirect(url_for("checklist.home"), code=303)
     status = error.status if error else 200
     return render_template("accounts/recover.html", error=error), status
+
+
+@bp.route("/recover/<token>", methods=["GET", "POST"])
+def recover_link(token: str):
+    """A one-time recovery QR from the coordinator: confirm, then this phone gets the checklist."""
+    if request.method == "POST":
+        sign_in(redeem_recovery_token(token))
+        flash(_("Welcome back. Your checklist is on this phone now."))
+        return redirect(url_for("checklist.home"), code=303)
+    return render_template("accounts/recover_link.html")
+
+
+@bp.post("/settings/sharing")
+@newcomer_required
+def sharing():
+    """Switch sharing of progress with the housing coordinator on or off."""
+    share = request.form.get("share_progress") == "1"
+    set_share_progress(g.newcomer, share)
+    if share:
+        flash(_("Your housing coordinator can now see how many steps you have finished."))
+    else:
+        flash(_("Your housing coordinator can no longer see your progress."))
+    return redirect(url_for("accounts.settings"), code=303)
 
 
 @bp.post("/logout")

@@ -27,6 +27,8 @@ def init_app(app) -> None:
     # Importing the modules registers their routes on `bp`.
     from ..accounts import api as _accounts_api  # noqa: F401
     from ..checklist import api as _checklist_api  # noqa: F401
+    from ..codes import api as _codes_api  # noqa: F401
+    from ..staff import api as _staff_api  # noqa: F401
 
     app.register_blueprint(bp)
     app.register_blueprint(docs_bp)

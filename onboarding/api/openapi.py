@@ -114,6 +114,38 @@ _SCHEMAS = {
             }
         },
     },
+    "Code": {
+        "type": "object",
+        "required": ["id", "token", "url", "qr_png_url", "qr_svg_url", "max_uses", "expires_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "location_id": {"type": "integer"},
+            "token": {"type": "string", "nullable": True},
+            "url": {"type": "string", "nullable": True},
+            "qr_png_url": {"type": "string"},
+            "qr_svg_url": {"type": "string"},
+            "max_uses": {"type": "integer"},
+            "uses": {"type": "integer"},
+            "state": {"type": "string", "enum": ["active", "used_up", "expired", "revoked"]},
+            "language": {"type": "string", "nullable": True},
+            "arrival_date": {**_DATE, "nullable": True},
+            "expires_at": {"type": "string", "format": "date-time"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+    "CodeRequest": {
+        "type": "object",
+        "required": ["location_id"],
+        "properties": {
+            "location_id": {"type": "integer"},
+            "count": {"type": "integer", "minimum": 1, "maximum": 200, "default": 1},
+            "single_use": {"type": "boolean", "default": True},
+            "max_uses": {"type": "integer", "minimum": 2, "maximum": 50},
+            "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 14},
+            "language": {"type": "string"},
+            "arrival_date": _DATE,
+        },
+    },
     "SyncResponse": {
         "type": "object",
         "properties": {
@@ -134,6 +166,157 @@ _SCHEMAS = {
             }
         },
     },
+}
+
+
+_CODE_ID = [{"name": "code_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_STAFF_ONLY = {"401": _error("Not signed in as staff"), "403": _error("Not your location")}
+
+
+def _image(kind: str) -> dict:
+    return {
+        "get": {
+            "summary": f"The code's QR image ({kind})",
+            "parameters": _CODE_ID,
+            "responses": {
+                "200": {"description": "The image", "content": {kind: {}}},
+                **_STAFF_ONLY,
+                "404": _error("Unknown code"),
+            },
+        }
+    }
+
+
+_STAFF_PATHS = {
+    "/api/v1/staff/login": {
+        "post": {
+            "summary": "Staff login (email case-insensitive); a new session id",
+            "parameters": _CSRF,
+            "requestBody": {
+                "required": True,
+                **_json(
+                    {
+                        "type": "object",
+                        "required": ["email", "password"],
+                        "properties": {"email": {"type": "string"}, "password": {"type": "string"}},
+                    }
+                ),
+            },
+            "responses": {
+                "200": {
+                    "description": "Logged in",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "role": {"type": "string", "enum": ["coordinator", "admin"]},
+                                "email": {"type": "string"},
+                                "location_ids": {"type": "array", "items": {"type": "integer"}},
+                            },
+                        }
+                    ),
+                },
+                "401": _error("Wrong email or password (one message for both)"),
+                "403": _error("Account switched off"),
+                "429": _error("Too many failed attempts; says when to try again"),
+            },
+        }
+    },
+    "/api/v1/staff/logout": {
+        "post": {
+            "summary": "Staff logout",
+            "parameters": _CSRF,
+            "responses": {"204": {"description": "Logged out"}, "401": _error("Not signed in")},
+        }
+    },
+    "/api/v1/locations": {
+        "get": {
+            "summary": "Housing locations (staff: their own; admins and newcomers: all)",
+            "responses": {
+                "200": {
+                    "description": "Locations",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "id": {"type": "integer"},
+                                            "name": {"type": "string"},
+                                            "village": {"type": "string"},
+                                            "address": {"type": "string", "nullable": True},
+                                        },
+                                    },
+                                }
+                            },
+                        }
+                    ),
+                },
+                "401": _error("Not signed in"),
+            },
+        }
+    },
+    "/api/v1/codes": {
+        "post": {
+            "summary": "Issue 1 to 200 join codes for a location",
+            "parameters": _CSRF,
+            "requestBody": {"required": True, **_json(_ref("CodeRequest"))},
+            "responses": {
+                "201": {
+                    "description": "The codes",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {"codes": {"type": "array", "items": _ref("Code")}},
+                        }
+                    ),
+                },
+                "400": _error("Invalid input"),
+                **_STAFF_ONLY,
+                "404": _error("Unknown location"),
+            },
+        },
+        "get": {
+            "summary": "Codes with uses and state",
+            "parameters": [
+                {
+                    "name": "location_id",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The codes",
+                    **_json(
+                        {
+                            "type": "object",
+                            "properties": {"codes": {"type": "array", "items": _ref("Code")}},
+                        }
+                    ),
+                },
+                **_STAFF_ONLY,
+                "404": _error("Unknown location"),
+            },
+        },
+    },
+    "/api/v1/codes/{code_id}": {
+        "delete": {
+            "summary": "Revoke a code",
+            "parameters": _CSRF + _CODE_ID,
+            "responses": {
+                "204": {"description": "Revoked"},
+                **_STAFF_ONLY,
+                "404": _error("Unknown code"),
+            },
+        }
+    },
+    "/api/v1/codes/{code_id}/qr.png": _image("image/png"),
+    "/api/v1/codes/{code_id}/qr.svg": _image("image/svg+xml"),
 }
 
 
@@ -294,6 +477,7 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            **_STAFF_PATHS,
             "/api/v1/me": {
                 "delete": {
                     "summary": "Erase the person and everything that belongs to them",

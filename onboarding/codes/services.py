@@ -8,11 +8,14 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
+from ..clock import today_in_amsterdam
 from ..errors import AppError
 from ..extensions import db, utcnow
-from ..i18n import _
+from ..i18n import _, normalize_language
 from ..security import decrypt_secret, encrypt_secret, hash_token, keyed_digest
-from ..staff.models import Location
+from ..staff.models import Location, StaffUser
+from ..staff.services import location_for, record
+from ..validation import Fields
 from .models import OnboardingCode
 
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -25,9 +28,14 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+def public_url(path: str) -> str:
+    """An address for a QR code or a printed link, based on AANKOMST_PUBLIC_URL."""
+    return f"{current_app.config['AANKOMST_PUBLIC_URL']}{path}"
+
+
 def join_url(token: str) -> str:
-    """The address a QR code points to, based on AANKOMST_PUBLIC_URL."""
-    return f"{current_app.config['AANKOMST_PUBLIC_URL']}/join/{token}"
+    """The address a join QR code points to."""
+    return public_url(f"/join/{token}")
 
 
 def code_token(code: OnboardingCode) -> str | None:
@@ -55,6 +63,7 @@ def issue_codes(
     expires_in_days: int = 14,
     language: str | None = None,
     arrival_date: date | None = None,
+    staff: StaffUser | None = None,
 ) -> list[tuple[OnboardingCode, str]]:
     """Create `count` codes for a location; returns each code with its plain token."""
     expires_at = utcnow() + timedelta(days=expires_in_days)
@@ -65,8 +74,81 @@ def issue_codes(
             token, location, max_uses, expires_at, language=language, arrival_date=arrival_date
         )
         issued.append((code, token))
+    db.session.flush()
+    first, last = issued[0][0].id, issued[-1][0].id
+    record(
+        staff, "codes.issue", location.id, f"{count} code(s) #{first}-#{last}, {max_uses} use(s)"
+    )
     db.session.commit()
     return issued
+
+
+def parse_code_request(data: dict) -> dict:
+    """Check the fields of POST /api/v1/codes and the desk's form."""
+    fields = Fields(data)
+    values: dict = {}
+    for name, low, high, default in (("count", 1, 200, 1), ("expires_in_days", 1, 365, 14)):
+        values[name] = fields.integer(name, low, high, default)
+    single_use = fields.boolean("single_use") if "single_use" in data else True
+    if single_use:
+        values["max_uses"] = 1
+    else:
+        values["max_uses"] = fields.integer("max_uses", 2, 50, None)
+        if values["max_uses"] is None and "max_uses" not in fields.errors:
+            fields.errors["max_uses"] = _("Please give the number of people (2 to 50).")
+    language = data.get("language")
+    values["language"] = normalize_language(language) if language else None
+    if language and values["language"] is None:
+        fields.errors["language"] = _("Please choose one of the languages offered.")
+    values["arrival_date"] = fields.date("arrival_date")
+    today = today_in_amsterdam()
+    if values["arrival_date"] and not (
+        today - timedelta(days=365) <= values["arrival_date"] <= today + timedelta(days=365)
+    ):
+        fields.errors["arrival_date"] = _(
+            "The arrival date can be at most one year before or after today."
+        )
+    fields.check()
+    return values
+
+
+def codes_of(location_ids: list[int]) -> list[OnboardingCode]:
+    """Codes of these locations, newest first."""
+    return list(
+        db.session.scalars(
+            select(OnboardingCode)
+            .where(OnboardingCode.location_id.in_(location_ids))
+            .order_by(OnboardingCode.id.desc())
+        )
+    )
+
+
+def code_for(staff: StaffUser, code_id: int) -> OnboardingCode:
+    """A code of one of this staff member's locations (404 if unknown, 403 if not theirs)."""
+    code = db.session.get(OnboardingCode, code_id)
+    if code is None:
+        raise AppError("code_not_found", 404, _("This code does not exist."))
+    location_for(staff, code.location_id)
+    return code
+
+
+def revoke_code(staff: StaffUser, code: OnboardingCode) -> None:
+    """Stop a code from working, for good."""
+    if code.revoked_at is None:
+        code.revoked_at = utcnow()
+        record(staff, "codes.revoke", code.location_id, f"code #{code.id}")
+        db.session.commit()
+
+
+def code_counts(location: Location, now: datetime | None = None) -> dict[str, int]:
+    """Per state, how many codes a location has, and how many people joined with them."""
+    counts = dict.fromkeys(("active", "used_up", "expired", "revoked"), 0)
+    codes = codes_of([location.id])
+    for code in codes:
+        counts[code_state(code, now)] += 1
+    counts["issued"] = len(codes)
+    counts["redeemed"] = sum(code.uses for code in codes)
+    return counts
 
 
 def demo_token(language: str) -> str:

@@ -24,6 +24,10 @@ class Location(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     village: Mapped[str] = mapped_column(String(80))
     address: Mapped[str | None] = mapped_column(String(200))
+    # The contact line newcomers of this location see in their app.
+    contact_name: Mapped[str | None] = mapped_column(String(80))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    office_hours: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -40,3 +44,38 @@ class StaffUser(db.Model):
     locations: Mapped[list[Location]] = relationship(
         secondary=staff_location, order_by=Location.name
     )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def manages(self, location_id: int | None) -> bool:
+        """Admins manage every location; a coordinator only the ones assigned to them."""
+        return self.is_admin or any(loc.id == location_id for loc in self.locations)
+
+
+class StaffSession(db.Model):
+    """A signed-in staff browser; ends after 30 minutes idle or 12 hours in all."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    staff: Mapped[StaffUser] = relationship()
+
+
+class AuditEntry(db.Model):
+    """One staff action, readable by admins. The email is copied so the entry outlives the
+    account."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    staff_email: Mapped[str | None] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(40))
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("location.id", ondelete="SET NULL"))
+    detail: Mapped[str | None] = mapped_column(String(300))

@@ -1,12 +1,18 @@
 """Locations and staff accounts."""
 
-from sqlalchemy import select
-from werkzeug.security import generate_password_hash
+import secrets
+from datetime import timedelta
 
+from flask import current_app
+from sqlalchemy import delete, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..clock import utcnow
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
-from .models import ROLES, Location, StaffUser
+from ..security import hash_token
+from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser
 
 PASSWORD_MIN = 12
 
@@ -36,6 +42,13 @@ def find_staff(email: str) -> StaffUser | None:
     return db.session.scalar(select(StaffUser).where(StaffUser.email == email.strip().lower()))
 
 
+def _hash_password(password: str) -> str:
+    """scrypt; the test suite lowers its cost through PASSWORD_HASH_METHOD to stay fast."""
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    )
+
+
 def _check_password(password: str) -> None:
     if len(password) < PASSWORD_MIN:
         raise AppError(
@@ -61,7 +74,7 @@ def create_staff(
     _check_password(password)
     staff = StaffUser(
         email=email,
-        password_hash=generate_password_hash(password, method="scrypt"),
+        password_hash=_hash_password(password),
         role=role,
         locations=list(locations or []),
     )
@@ -78,6 +91,110 @@ def reset_password(email: str, password: str) -> StaffUser:
             "staff_unknown", 404, _("There is no staff account for %(email)s.", email=email)
         )
     _check_password(password)
-    staff.password_hash = generate_password_hash(password, method="scrypt")
+    staff.password_hash = _hash_password(password)
     db.session.commit()
     return staff
+
+
+# --- signing in ------------------------------------------------------------------------------
+
+STAFF_IDLE_LIMIT = timedelta(minutes=30)
+STAFF_SESSION_LIMIT = timedelta(hours=12)
+_TOUCH_EVERY = timedelta(minutes=1)
+# Checked when the email is unknown, so a wrong email takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
+
+
+def wrong_login_error() -> AppError:
+    """One message for a wrong email and a wrong password: nobody learns which exists."""
+    return AppError("wrong_login", 401, _("The email address or password is not right."))
+
+
+def authenticate(email: object, password: object) -> StaffUser:
+    """The active staff account for these credentials, or a refusal."""
+    if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
+        raise AppError("invalid_input", 400, _("Please fill in your email address and password."))
+    staff = find_staff(email)
+    if not check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password):
+        raise wrong_login_error()
+    if not staff.active:
+        raise AppError(
+            "account_disabled",
+            403,
+            _("This account is switched off. Please contact the municipality."),
+        )
+    return staff
+
+
+def start_staff_session(staff: StaffUser) -> str:
+    """A new staff session (a new id at every login); returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    db.session.add(
+        StaffSession(staff=staff, token_hash=hash_token(token), created_at=now, last_seen_at=now)
+    )
+    db.session.commit()
+    return token
+
+
+def staff_for_session(token: str | None) -> StaffUser | None:
+    """The staff member of a live session: not idle for 30 minutes, not older than 12 hours."""
+    if not token:
+        return None
+    row = db.session.scalar(
+        select(StaffSession).where(StaffSession.token_hash == hash_token(token))
+    )
+    if row is None:
+        return None
+    now = utcnow()
+    if (
+        now - row.last_seen_at > STAFF_IDLE_LIMIT
+        or now - row.created_at > STAFF_SESSION_LIMIT
+        or not row.staff.active
+    ):
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at >= _TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    return row.staff
+
+
+def end_staff_session(token: str | None) -> None:
+    """Log out: the session stops working at once."""
+    if token:
+        db.session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
+        db.session.commit()
+
+
+def record(
+    staff: StaffUser | None, action: str, location_id: int | None = None, detail: str = ""
+) -> None:
+    """Add an audit entry; the caller commits it with the action itself."""
+    db.session.add(
+        AuditEntry(
+            staff_id=staff.id if staff else None,
+            staff_email=staff.email if staff else None,
+            action=action,
+            location_id=location_id,
+            detail=detail[:300] or None,
+        )
+    )
+
+
+def location_for(staff: StaffUser, location_id: object) -> Location:
+    """A location this staff member may manage: 404 if unknown, 403 if someone else's."""
+    location = db.session.get(Location, location_id) if isinstance(location_id, int) else None
+    if location is None:
+        raise AppError("location_unknown", 404, _("This housing location does not exist."))
+    if not staff.manages(location.id):
+        raise AppError("forbidden", 403, _("You are not allowed to do this."))
+    return location
+
+
+def visible_locations(staff: StaffUser | None) -> list[Location]:
+    """Coordinators see their own locations; admins and newcomers see all of them."""
+    if staff is not None and not staff.is_admin:
+        return list(staff.locations)
+    return list(db.session.scalars(select(Location).order_by(Location.name)))

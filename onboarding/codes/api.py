@@ -1,0 +1,100 @@
+"""Join codes in the JSON API: issue, list, revoke, and their QR images."""
+
+from flask import Response, g, jsonify, request, url_for
+
+from ..api import bp
+from ..errors import AppError
+from ..i18n import _
+from ..staff import staff_required
+from ..staff.services import location_for, visible_locations
+from ..validation import json_body
+from .models import OnboardingCode
+from .qr import qr_png, qr_svg
+from .services import (
+    code_for,
+    code_state,
+    code_token,
+    codes_of,
+    issue_codes,
+    join_url,
+    parse_code_request,
+    revoke_code,
+)
+
+
+def code_json(code: OnboardingCode, token: str | None) -> dict:
+    """A code as the API shows it to staff (the token only while SECRET_KEY is unchanged)."""
+    return {
+        "id": code.id,
+        "location_id": code.location_id,
+        "token": token,
+        "url": join_url(token) if token else None,
+        "qr_png_url": url_for("api.code_qr_png", code_id=code.id, _external=False),
+        "qr_svg_url": url_for("api.code_qr_svg", code_id=code.id, _external=False),
+        "max_uses": code.max_uses,
+        "uses": code.uses,
+        "state": code_state(code),
+        "language": code.language.replace("_", "-") if code.language else None,
+        "arrival_date": code.arrival_date.isoformat() if code.arrival_date else None,
+        "expires_at": code.expires_at.isoformat(),
+        "created_at": code.created_at.isoformat(),
+    }
+
+
+@bp.post("/codes")
+@staff_required()
+def api_issue_codes():
+    """Issue 1 to 200 codes for a location."""
+    data = json_body()
+    location = location_for(g.staff, data.get("location_id"))
+    issued = issue_codes(location, staff=g.staff, **parse_code_request(data))
+    return jsonify({"codes": [code_json(code, token) for code, token in issued]}), 201
+
+
+@bp.get("/codes")
+@staff_required()
+def api_list_codes():
+    """Codes with uses and state, for one location or all of the staff member's."""
+    raw = request.args.get("location_id")
+    if raw is not None:
+        ids = [location_for(g.staff, int(raw) if raw.isdigit() else None).id]
+    else:
+        ids = [location.id for location in visible_locations(g.staff)]
+    return jsonify({"codes": [code_json(c, code_token(c)) for c in codes_of(ids)]})
+
+
+@bp.delete("/codes/<int:code_id>")
+@staff_required()
+def api_revoke_code(code_id: int):
+    """Revoke a code: it stops working at once."""
+    revoke_code(g.staff, code_for(g.staff, code_id))
+    return Response(status=204)
+
+
+def _token_or_gone(code: OnboardingCode) -> str:
+    token = code_token(code)
+    if token is None:
+        raise AppError(
+            "code_unreadable", 410, _("This code can no longer be printed. Please issue a new one.")
+        )
+    return token
+
+
+@bp.get("/codes/<int:code_id>/qr.png")
+@staff_required()
+def code_qr_png(code_id: int):
+    """The code's QR image as PNG."""
+    url = join_url(_token_or_gone(code_for(g.staff, code_id)))
+    return Response(
+        qr_png(url), mimetype="image/png", headers={"Cache-Control": "private, no-store"}
+    )
+
+
+@bp.get("/codes/<int:code_id>/qr.svg")
+@staff_required()
+def code_qr_svg(code_id: int):
+    """The code's QR image as SVG."""
+    url = join_url(_token_or_gone(code_for(g.staff, code_id)))
+    return Response(
+        qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"}
+    )

@@ -1,0 +1,59 @@
+"""Staff sign-in and the locations list in the JSON API."""
+
+from flask import Response, g, jsonify
+
+from ..api import bp
+from ..errors import AppError
+from ..extensions import db
+from ..validation import json_body
+from . import not_signed_in_error, sign_in_staff, sign_out_staff, staff_required
+from .limits import failed_login_limits
+from .services import authenticate, record, visible_locations
+
+
+@bp.post("/staff/login")
+@failed_login_limits
+def api_staff_login():
+    """Log in with email and password; the session id is new."""
+    data = json_body()
+    try:
+        staff = authenticate(data.get("email"), data.get("password"))
+    except AppError:
+        db.session.rollback()
+        raise
+    sign_in_staff(staff)
+    record(staff, "staff.login")
+    db.session.commit()
+    return jsonify(
+        {
+            "role": staff.role,
+            "email": staff.email,
+            "location_ids": [location.id for location in staff.locations],
+        }
+    )
+
+
+@bp.post("/staff/logout")
+@staff_required()
+def api_staff_logout():
+    """Log out of the staff session."""
+    record(g.staff, "staff.logout")
+    db.session.commit()
+    sign_out_staff()
+    return Response(status=204)
+
+
+@bp.get("/locations")
+def api_locations():
+    """Housing locations: a coordinator's own; all for admins and newcomers."""
+    if g.get("staff") is None and g.get("newcomer") is None:
+        raise not_signed_in_error()
+    locations = visible_locations(g.get("staff"))
+    return jsonify(
+        {
+            "locations": [
+                {"id": loc.id, "name": loc.name, "village": loc.village, "address": loc.address}
+                for loc in locations
+            ]
+        }
+    )
