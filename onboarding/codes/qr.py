@@ -11,9 +11,9 @@ from xml.sax.saxutils import escape
 
 import qrcode
 import qrcode.image.svg
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
-from ..i18n import LANGUAGES, bcp47
+from ..i18n import LANGUAGES, _l, bcp47
 
 QUIET_ZONE = 4
 CARDS_PER_PAGE = 8
@@ -22,7 +22,8 @@ FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 8.0
 CARD_W, CARD_H = (PAGE_W - 2 * MARGIN) / 2, (PAGE_H - 2 * MARGIN) / 4
 QR_SIZE = 40.0
-INSTRUCTION = "Scan with your phone camera to start — connect to the house Wi-Fi first"
+# i18n: printed under the QR code on the card a coordinator hands out, in all seven languages
+INSTRUCTION = _l("Scan with your phone camera to start — connect to the house Wi-Fi first")
 
 
 def _qr(url: str, **kwargs) -> qrcode.QRCode:
@@ -66,8 +67,7 @@ def instructions() -> list[tuple[str, str]]:
     lines = []
     for code in LANGUAGES:
         with force_locale(code):
-            # i18n: printed under the QR code on the card a coordinator hands out
-            lines.append((bcp47(code), gettext(INSTRUCTION)))
+            lines.append((bcp47(code), str(INSTRUCTION)))
     return lines
 
 

@@ -150,6 +150,7 @@ def test_print_view_has_eight_cards_per_a4_sheet_with_all_languages(
     assert page.count('class="sheet"') == 2 and page.count('class="qr-card"') == 10
     assert page.count("Bloemenhof") >= 10
     instruction = "Scan with your phone camera to start — connect to the house Wi-Fi first"
+    assert f'lang="en">{instruction}' in page
     for language in ("nl", "pl", "uk", "bg", "ro", "pt_BR"):
         assert translated(app, language, instruction) in page
     assert instruction in page
