@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.routing import IntegerConverter
 
 from .config import PROJECT_ROOT, load_config
 from .extensions import babel, csrf, db, limiter, migrate
@@ -31,6 +32,13 @@ def _tune_sqlite(app: Flask) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class IdConverter(IntegerConverter):
+    """`<id:name>` in routes: a database id; anything larger than the column holds is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides what the environment gives (tests use it)."""
     app = Flask(
@@ -39,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.url_map.converters["id"] = IdConverter
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
@@ -59,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # If Redis is down, count in memory for a while rather than refuse every join and login.
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     with app.app_context():
         _tune_sqlite(app)

@@ -11,6 +11,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def amsterdam_date(moment: datetime) -> date:
+    """The calendar day a UTC moment falls on in the Netherlands."""
+    return moment.astimezone(AMSTERDAM).date()
+
+
 def today_in_amsterdam() -> date:
     """Due dates and "overdue" are judged by the calendar in the Netherlands."""
     return datetime.now(AMSTERDAM).date()

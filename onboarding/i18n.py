@@ -10,6 +10,7 @@ from babel.dates import format_skeleton
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale, gettext, lazy_gettext, ngettext, pgettext
 
+from .clock import amsterdam_date
 from .extensions import db
 
 __all__ = ["_", "_l", "ngettext", "pgettext"]
@@ -115,3 +116,4 @@ def init_app(app) -> None:
         format_day=format_day,
         format_datetime=format_datetime,
     )
+    app.jinja_env.filters["local_date"] = amsterdam_date

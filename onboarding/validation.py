@@ -10,6 +10,24 @@ from .i18n import _
 
 # Offline changes are stamped by the phone's clock; anything outside this range is not a time.
 _EARLIEST, _LATEST = 2020, 2100
+_ID_MAX = 2**31 - 1
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def parse_id(value: object) -> int | None:
+    """A database id from JSON or a form: a positive whole number that fits, else None."""
+    if isinstance(value, str) and _ASCII_NUMBER.fullmatch(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _ID_MAX:
+        return None
+    return value
+
+
+def parse_ids(values) -> list[int]:
+    """The valid ids of a list (e.g. ticked checkboxes), in order, without duplicates."""
+    return list(dict.fromkeys(i for i in map(parse_id, values) if i is not None))
+
+
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -68,7 +86,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, int | str):
             value = None
         elif isinstance(value, str):
-            value = int(value) if value.isdigit() else None
+            value = int(value) if _ASCII_NUMBER.fullmatch(value.strip()) else None
         if value is None or not low <= value <= high:
             self.errors[name] = _(
                 "Please give a whole number from %(low)d to %(high)d.", low=low, high=high

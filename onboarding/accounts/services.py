@@ -259,7 +259,13 @@ RECOVERY_QR_LIFETIME = timedelta(days=2)
 
 
 def issue_recovery_token(newcomer: Newcomer) -> str:
-    """A one-time recovery link for a newcomer who lost phone and code (made by staff)."""
+    """A one-time recovery link for a newcomer who lost phone and code (made by staff); it
+    replaces any earlier link not used yet."""
+    db.session.execute(
+        delete(RecoveryToken).where(
+            RecoveryToken.newcomer_id == newcomer.id, RecoveryToken.used_at.is_(None)
+        )
+    )
     token = secrets.token_urlsafe(16)
     db.session.add(
         RecoveryToken(
@@ -271,8 +277,9 @@ def issue_recovery_token(newcomer: Newcomer) -> str:
     return token
 
 
-def redeem_recovery_token(token: object) -> Newcomer:
-    """The newcomer of a recovery link, used up at once (one conditional UPDATE)."""
+def redeem_recovery_token(token: object) -> tuple[Newcomer, str]:
+    """Use a recovery link once (one conditional UPDATE). The lost phone is signed out and the
+    recovery code replaced, so nobody else keeps access; returns the new recovery code."""
     refused = AppError(
         "recovery_link_invalid",
         410,
@@ -303,8 +310,8 @@ def redeem_recovery_token(token: object) -> Newcomer:
         db.session.rollback()
         raise refused
     newcomer = db.session.get(Newcomer, row.newcomer_id)
-    db.session.commit()
-    return newcomer
+    db.session.execute(delete(DeviceSession).where(DeviceSession.newcomer_id == newcomer.id))
+    return newcomer, renew_recovery_code(newcomer)
 
 
 def set_share_progress(newcomer: Newcomer, share: bool) -> None:

@@ -126,9 +126,11 @@ def recover_page():
 def recover_link(token: str):
     """A one-time recovery QR from the coordinator: confirm, then this phone gets the checklist."""
     if request.method == "POST":
-        sign_in(redeem_recovery_token(token))
+        newcomer, recovery_code = redeem_recovery_token(token)
+        sign_in(newcomer)
+        hand_over_recovery_code(recovery_code, renewed=True)
         flash(_("Welcome back. Your checklist is on this phone now."))
-        return redirect(url_for("checklist.home"), code=303)
+        return redirect(url_for("accounts.welcome"), code=303)
     return render_template("accounts/recover_link.html")
 
 

@@ -57,13 +57,13 @@ def api_list_codes():
     """Codes with uses and state, for one location or all of the staff member's."""
     raw = request.args.get("location_id")
     if raw is not None:
-        ids = [location_for(g.staff, int(raw) if raw.isdigit() else None).id]
+        ids = [location_for(g.staff, raw).id]
     else:
         ids = [location.id for location in visible_locations(g.staff)]
     return jsonify({"codes": [code_json(c, code_token(c)) for c in codes_of(ids)]})
 
 
-@bp.delete("/codes/<int:code_id>")
+@bp.delete("/codes/<id:code_id>")
 @staff_required()
 def api_revoke_code(code_id: int):
     """Revoke a code: it stops working at once."""
@@ -80,7 +80,7 @@ def _token_or_gone(code: OnboardingCode) -> str:
     return token
 
 
-@bp.get("/codes/<int:code_id>/qr.png")
+@bp.get("/codes/<id:code_id>/qr.png")
 @staff_required()
 def code_qr_png(code_id: int):
     """The code's QR image as PNG."""
@@ -90,7 +90,7 @@ def code_qr_png(code_id: int):
     )
 
 
-@bp.get("/codes/<int:code_id>/qr.svg")
+@bp.get("/codes/<id:code_id>/qr.svg")
 @staff_required()
 def code_qr_svg(code_id: int):
     """The code's QR image as SVG."""

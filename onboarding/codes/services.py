@@ -89,9 +89,12 @@ def parse_code_request(data: dict) -> dict:
     values: dict = {}
     for name, low, high, default in (("count", 1, 200, 1), ("expires_in_days", 1, 365, 14)):
         values[name] = fields.integer(name, low, high, default)
-    single_use = fields.boolean("single_use") if "single_use" in data else True
+    # Giving max_uses without single_use asks for a group code.
+    single_use = fields.boolean("single_use") if "single_use" in data else "max_uses" not in data
     if single_use:
         values["max_uses"] = 1
+        if data.get("max_uses") not in (None, "", 1, "1"):
+            fields.errors["max_uses"] = _("A code for one person has no group size.")
     else:
         values["max_uses"] = fields.integer("max_uses", 2, 50, None)
         if values["max_uses"] is None and "max_uses" not in fields.errors:

@@ -4,9 +4,14 @@ from functools import wraps
 
 from flask import g, redirect, request, session, url_for
 
-from ..errors import AppError, wants_json
-from ..i18n import _
-from .services import end_staff_session, staff_for_session, start_staff_session
+from ..errors import wants_json
+from .services import (
+    end_staff_session,
+    forbidden_error,
+    not_signed_in_error,
+    staff_for_session,
+    start_staff_session,
+)
 
 STAFF_SESSION_KEY = "staff_sid"
 
@@ -31,14 +36,6 @@ def sign_out_staff() -> None:
     """End the staff session; a newcomer session on the same browser is left alone."""
     end_staff_session(session.pop(STAFF_SESSION_KEY, None))
     g.staff = None
-
-
-def not_signed_in_error() -> AppError:
-    return AppError("not_signed_in", 401, _("Please log in first."))
-
-
-def forbidden_error() -> AppError:
-    return AppError("forbidden", 403, _("You are not allowed to do this."))
 
 
 def staff_required(admin: bool = False):

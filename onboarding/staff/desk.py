@@ -11,7 +11,7 @@ from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
-from ..validation import Fields
+from ..validation import Fields, parse_ids
 from .models import ROLES, AuditEntry, Location, StaffUser
 from .services import create_location, location_for, record
 
@@ -106,10 +106,15 @@ def save_location(staff: StaffUser, data, location: Location | None = None) -> L
     return location
 
 
+def _ticked_locations(data) -> list[Location]:
+    """The locations whose checkboxes were ticked on an admin form."""
+    wanted = parse_ids(data.getlist("location_ids"))
+    return list(db.session.scalars(select(Location).where(Location.id.in_(wanted))))
+
+
 def update_staff_account(admin: StaffUser, account: StaffUser, data) -> None:
     """Switch an account on or off and set its locations."""
-    wanted = {int(v) for v in data.getlist("location_ids") if str(v).isdigit()}
-    locations = list(db.session.scalars(select(Location).where(Location.id.in_(wanted))))
+    locations = _ticked_locations(data)
     active = data.get("active") in ("1", "on", "true")
     if account.id == admin.id and not active:
         raise AppError("forbidden", 403, _("You cannot switch off your own account."))
@@ -133,8 +138,7 @@ def parse_new_staff(data) -> dict:
         "password": fields.text("password", 200, required=True),
     }
     fields.check()
-    wanted = {int(v) for v in data.getlist("location_ids") if str(v).isdigit()}
-    values["locations"] = list(db.session.scalars(select(Location).where(Location.id.in_(wanted))))
+    values["locations"] = _ticked_locations(data)
     return values
 
 

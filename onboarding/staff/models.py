@@ -32,7 +32,7 @@ class Location(db.Model):
 
 
 class StaffUser(db.Model):
-    """A coordinator or admin; signs in with email and password (next issue)."""
+    """A coordinator or admin; signs in with email and password."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored in lower case, so look-ups are case-insensitive on every database.
@@ -47,6 +47,7 @@ class StaffUser(db.Model):
 
     @property
     def is_admin(self) -> bool:
+        """Municipality admins manage every location, the staff accounts and the audit log."""
         return self.role == "admin"
 
     def manages(self, location_id: int | None) -> bool:

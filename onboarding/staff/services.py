@@ -12,6 +12,7 @@ from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
 from ..security import hash_token
+from ..validation import parse_id
 from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser
 
 PASSWORD_MIN = 12
@@ -183,13 +184,27 @@ def record(
     )
 
 
+def not_signed_in_error() -> AppError:
+    """For staff pages and API calls made without a live staff session."""
+    return AppError("not_signed_in", 401, _("Please log in first."))
+
+
+def forbidden_error() -> AppError:
+    """For a role or a location this staff member does not have."""
+    return AppError("forbidden", 403, _("You are not allowed to do this."))
+
+
 def location_for(staff: StaffUser, location_id: object) -> Location:
     """A location this staff member may manage: 404 if unknown, 403 if someone else's."""
-    location = db.session.get(Location, location_id) if isinstance(location_id, int) else None
+    number = parse_id(location_id)
+    if number is None:
+        message = _("Please choose a housing location.")
+        raise AppError("invalid_input", 400, message, {"location_id": message})
+    location = db.session.get(Location, number)
     if location is None:
         raise AppError("location_unknown", 404, _("This housing location does not exist."))
     if not staff.manages(location.id):
-        raise AppError("forbidden", 403, _("You are not allowed to do this."))
+        raise forbidden_error()
     return location
 
 

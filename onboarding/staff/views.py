@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from ..clock import amsterdam_date
 from ..codes.qr import Card, instructions, pages, qr_svg, sheet_pdf, sheet_svg
 from ..codes.services import (
     code_counts,
@@ -29,6 +30,7 @@ from ..content import current_pack
 from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import LANGUAGES, _, next_page
+from ..validation import parse_ids
 from . import sign_in_staff, sign_out_staff, staff_required
 from .desk import (
     arrivals,
@@ -47,8 +49,10 @@ from .services import authenticate, create_staff, location_for, record, visible_
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-def _safe_next(target: str | None) -> str:
-    return next_page(target, None) if target else url_for("staff.home")
+def _after_login(target: str | None) -> str:
+    """Back to the staff page that asked for a login, or the desk."""
+    page = next_page(target, None) if target else None
+    return page if page and page.startswith("/staff/") else url_for("staff.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,8 +70,7 @@ def login():
             sign_in_staff(staff)
             record(staff, "staff.login")
             db.session.commit()
-            target = request.args.get("next")
-            return redirect(_safe_next(target) if target else url_for("staff.home"), code=303)
+            return redirect(_after_login(request.args.get("next")), code=303)
     status = error.status if error else 200
     return render_template("staff/login.html", error=error), status
 
@@ -94,7 +97,7 @@ def home():
     )
 
 
-@bp.route("/locations/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/locations/<id:location_id>", methods=["GET", "POST"])
 @staff_required()
 def desk(location_id: int):
     """One location: issue codes, see codes and arrivals, set the contact line."""
@@ -127,7 +130,7 @@ def desk(location_id: int):
     ), (400 if errors else 200)
 
 
-@bp.post("/codes/<int:code_id>/revoke")
+@bp.post("/codes/<id:code_id>/revoke")
 @staff_required()
 def revoke(code_id: int):
     """Revoke a code from the desk."""
@@ -140,7 +143,7 @@ def revoke(code_id: int):
 def _cards() -> list[Card]:
     """The cards for ?ids=1,2,3 (only codes this staff member may see, still printable)."""
     raw = request.args.get("ids", "")
-    ids = [int(part) for part in raw.split(",") if part.strip().isdigit()][:200]
+    ids = parse_ids(raw.split(","))[:200]
     if not ids:
         abort(404)
     cards = []
@@ -148,7 +151,7 @@ def _cards() -> list[Card]:
         code = code_for(g.staff, code_id)
         token = code_token(code)
         if token is not None:
-            cards.append(Card(join_url(token), code.location.name, code.expires_at.date()))
+            cards.append(Card(join_url(token), code.location.name, amsterdam_date(code.expires_at)))
     return cards
 
 
@@ -190,7 +193,7 @@ def sheet_as_pdf():
     )
 
 
-@bp.post("/newcomers/<int:newcomer_id>/recovery")
+@bp.post("/newcomers/<id:newcomer_id>/recovery")
 @staff_required()
 def recovery_link(newcomer_id: int):
     """A one-time recovery QR for a newcomer who lost phone and recovery code."""
@@ -229,7 +232,7 @@ def admin_locations():
     ), (400 if errors else 200)
 
 
-@bp.route("/admin/locations/<int:location_id>", methods=["GET", "POST"])
+@bp.route("/admin/locations/<id:location_id>", methods=["GET", "POST"])
 @staff_required(admin=True)
 def admin_location(location_id: int):
     """Change a location's name, village or address."""
@@ -281,7 +284,7 @@ def admin_staff():
     ), (400 if errors else 200)
 
 
-@bp.post("/admin/staff/<int:staff_id>")
+@bp.post("/admin/staff/<id:staff_id>")
 @staff_required(admin=True)
 def admin_update_staff(staff_id: int):
     """Switch an account on or off, and assign its locations."""

@@ -33,10 +33,15 @@ def world(app, make_location, make_staff, make_code):
         client.post("/api/v1/staff/login", json={"email": email, "password": STAFF_PASSWORD})
         clients[name] = client
     from onboarding.accounts.models import Newcomer
+    from onboarding.staff.models import StaffUser
 
     with app.app_context():
         newcomer_id = db.session.scalar(select(Newcomer.id))
+        coordinator_id = db.session.scalar(
+            select(StaffUser.id).where(StaffUser.role == "coordinator").order_by(StaffUser.id)
+        )
     return {
+        "coordinator_id": coordinator_id,
         "own": own,
         "other": other,
         "code_id": code_id,
@@ -74,6 +79,31 @@ CASES = [
         {"name": "New", "village": "De Zilk"},
         (302, 302, 403, 403, 303),
     ),
+    (
+        "FORM",
+        "/staff/locations/{own}",
+        {"count": "2", "single_use": "1"},
+        (302, 302, 303, 403, 303),
+    ),
+    (
+        "FORM",
+        "/staff/locations/{own}",
+        {"form": "contact", "contact_name": "X"},
+        (302, 302, 303, 403, 303),
+    ),
+    (
+        "FORM",
+        "/staff/admin/locations/{own}",
+        {"name": "Renamed", "village": "Noordwijk"},
+        (302, 302, 403, 403, 303),
+    ),
+    (
+        "FORM",
+        "/staff/admin/staff",
+        {"email": "n@example.org", "role": "admin", "password": "a long password 1"},
+        (302, 302, 403, 403, 303),
+    ),
+    ("FORM", "/staff/admin/staff/{coordinator_id}", {"active": "1"}, (302, 302, 403, 403, 303)),
 ]
 
 
@@ -122,13 +152,55 @@ def test_a_coordinator_never_sees_another_locations_arrivals(app, world):
         assert f"/staff/newcomers/{world['newcomer_id']}/" not in other
 
 
-def test_unknown_ids_are_404(world):
+def test_unknown_ids_are_404_and_malformed_ones_400_never_500(world):
     admin = world["clients"]["admin"]
-    assert admin.get("/api/v1/codes?location_id=9999").status_code == 404
-    assert admin.get("/api/v1/codes?location_id=abc").status_code == 404
-    assert admin.get("/api/v1/codes/9999/qr.png").status_code == 404
+    huge = "9" * 30
+    for path in (
+        "/api/v1/codes?location_id=9999",
+        "/api/v1/codes/9999/qr.png",
+        f"/api/v1/codes/{huge}/qr.png",
+        "/staff/locations/9999",
+        f"/staff/locations/{huge}",
+        "/staff/codes/print",
+        "/staff/codes/print?ids=%C2%B2",
+        f"/staff/codes/print?ids={'9' * 5000}",
+        f"/staff/admin/locations/{huge}",
+    ):
+        assert admin.get(path).status_code == 404, path
     assert admin.delete("/api/v1/codes/9999").status_code == 404
-    assert admin.get("/staff/locations/9999").status_code == 404
-    assert admin.get("/staff/codes/print").status_code == 404
     assert admin.post("/api/v1/codes", json={"location_id": 9999}).status_code == 404
-    assert admin.post("/api/v1/codes", json={"location_id": "1"}).status_code == 404
+    assert admin.form(f"/staff/codes/{huge}/revoke", {}).status_code == 404
+    assert admin.form(f"/staff/newcomers/{huge}/recovery", {}).status_code == 404
+    for bad in (
+        {},
+        {"location_id": "abc"},
+        {"location_id": True},
+        {"location_id": 10**30},
+        {"location_id": "²"},
+    ):
+        answer = admin.post("/api/v1/codes", json=bad)
+        assert (
+            answer.status_code == 400 and "location_id" in answer.get_json()["error"]["fields"]
+        ), bad
+    for query in ("abc", "", "%C2%B2"):
+        assert admin.get(f"/api/v1/codes?location_id={query}").status_code == 400, query
+    own = world["own"]
+    for count in ("²", "9" * 5000, "-1", "1.5"):
+        assert (
+            admin.post("/api/v1/codes", json={"location_id": own, "count": count}).status_code
+            == 400
+        )
+        assert (
+            admin.form(f"/staff/locations/{own}", {"count": count, "single_use": "1"}).status_code
+            == 400
+        )
+    created = admin.form(
+        "/staff/admin/staff",
+        {
+            "email": "z@example.org",
+            "role": "coordinator",
+            "password": "a long password 1",
+            "location_ids": ["²", huge, str(own)],
+        },
+    )
+    assert created.status_code == 303

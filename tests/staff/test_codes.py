@@ -210,3 +210,12 @@ def test_successful_joins_from_one_house_are_not_limited(app, make_api, make_cod
     token = make_code(max_uses=30)
     for _ in range(25):
         assert make_api().post("/api/v1/join", json=join_body(token)).status_code == 201
+
+
+def test_max_uses_alone_asks_for_a_group_code(staff_client, make_location):
+    location_id = make_location()
+    admin = staff_client("admin")
+    [code] = issue(admin, location_id, max_uses=5).get_json()["codes"]
+    assert code["max_uses"] == 5
+    clash = issue(admin, location_id, single_use=True, max_uses=5)
+    assert clash.status_code == 400 and "max_uses" in clash.get_json()["error"]["fields"]

@@ -188,3 +188,82 @@ def test_admin_cannot_switch_themself_off(app, make_staff, make_api):
     with app.app_context():
         own_id = db.session.scalar(select(StaffUser.id).where(StaffUser.email == email))
     assert admin.form(f"/staff/admin/staff/{own_id}", {}).status_code == 403
+
+
+def _recovery_link(coordinator, newcomer_id):
+    html = coordinator.form(f"/staff/newcomers/{newcomer_id}/recovery", {}).get_data(as_text=True)
+    return "/recover/" + html.split("/recover/")[1].split('"')[0].split("<")[0]
+
+
+def test_recovery_qr_signs_out_the_lost_phone_and_replaces_the_recovery_code(
+    app, staff_client, make_location, make_code, make_api
+):
+    from onboarding.accounts.models import Newcomer
+
+    location_id = make_location()
+    coordinator = staff_client("coordinator", [location_id])
+    lost_phone = make_api()
+    old_code = lost_phone.post("/api/v1/join", json=join_body(make_code(location_id))).get_json()[
+        "recovery_code"
+    ]
+    with app.app_context():
+        newcomer_id = db.session.scalar(select(Newcomer.id))
+    first = _recovery_link(coordinator, newcomer_id)
+    second = _recovery_link(coordinator, newcomer_id)
+    assert make_api().form(first, {}).status_code == 410  # replaced by the newer link
+    new_phone = make_api()
+    answer = new_phone.form(second, {})
+    assert answer.headers["Location"].endswith("/welcome")
+    page = new_phone.get("/welcome").get_data(as_text=True)
+    new_code = page.split('class="recovery-code" translate="no">')[1].split("<")[0]
+    assert lost_phone.get("/api/v1/checklist").status_code == 401
+    assert make_api().post("/api/v1/recover", json={"recovery_code": old_code}).status_code == 404
+    assert make_api().post("/api/v1/recover", json={"recovery_code": new_code}).status_code == 200
+
+
+def test_a_recovery_qr_works_once_under_parallel_requests(
+    app, live_server, staff_client, make_location, make_code, make_api
+):
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from onboarding.accounts.models import Newcomer
+
+    location_id = make_location()
+    coordinator = staff_client("coordinator", [location_id])
+    make_api().post("/api/v1/join", json=join_body(make_code(location_id)))
+    with app.app_context():
+        newcomer_id = db.session.scalar(select(Newcomer.id))
+    link = _recovery_link(coordinator, newcomer_id)
+
+    def attempt(_):
+        session = requests.Session()
+        page = session.get(f"{live_server}{link}").text
+        token = page.split('name="csrf_token" value="')[1].split('"')[0]
+        return session.post(
+            f"{live_server}{link}", data={"csrf_token": token}, allow_redirects=False
+        ).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(attempt, range(8)))
+    assert sorted(statuses) == [303] + [410] * 7
+
+
+def test_login_returns_to_the_staff_page_that_asked(app, make_staff, make_api, make_location):
+    location_id = make_location()
+    browser = make_api()
+    email = make_staff("admin")
+    first = browser.get(f"/staff/locations/{location_id}")
+    assert "/staff/login?next=" in first.headers["Location"]
+    answer = browser.form(
+        f"/staff/login?next=/staff/locations/{location_id}",
+        {"email": email, "password": STAFF_PASSWORD},
+    )
+    assert answer.headers["Location"] == f"/staff/locations/{location_id}"
+    for target in ("https://evil.example/", "//evil.example", "/", "/steps/register_brp"):
+        other = make_api()
+        answer = other.form(
+            f"/staff/login?next={target}", {"email": email, "password": STAFF_PASSWORD}
+        )
+        assert answer.headers["Location"] == "/staff/", target
