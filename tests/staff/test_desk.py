@@ -267,3 +267,39 @@ def test_login_returns_to_the_staff_page_that_asked(app, make_staff, make_api, m
             f"/staff/login?next={target}", {"email": email, "password": STAFF_PASSWORD}
         )
         assert answer.headers["Location"] == "/staff/", target
+
+
+def test_coordinator_on_a_phone_issues_prints_and_sees_an_arrival(
+    app, make_staff, make_location, make_api
+):
+    """The issue's acceptance path, through the pages: log in, 8 codes, print, a newcomer joins."""
+    from datetime import date
+
+    location_id = make_location("Bloemenhof")
+    email = make_staff("coordinator", [location_id])
+    phone = make_api()
+    assert (
+        phone.form("/staff/login", {"email": email, "password": STAFF_PASSWORD}).status_code == 303
+    )
+    issued = phone.form(
+        f"/staff/locations/{location_id}",
+        {"count": "8", "single_use": "1", "expires_in_days": "14"},
+    )
+    sheet = phone.get(issued.headers["Location"]).get_data(as_text=True)
+    assert sheet.count('class="qr-card"') == 8 and sheet.count('class="sheet"') == 1
+    # The newcomer scans one of the printed codes (its token, as the desk's API lists it).
+    token = phone.get("/api/v1/codes").get_json()["codes"][0]["token"]
+    newcomer = make_api()
+    newcomer.get(f"/join/{token}?language=pl")
+    joined = newcomer.form(
+        f"/join/{token}",
+        {
+            "language": "pl",
+            "arrival_date": date.today().isoformat(),
+            "stay_plan": "medium",
+            "nickname": "Kasia",
+        },
+    )
+    assert joined.status_code == 303
+    desk = phone.get(f"/staff/locations/{location_id}").get_data(as_text=True)
+    assert "Kasia" in desk and "Polski" in desk
