@@ -21,7 +21,7 @@ FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
 # The sheet in millimetres: A4, 2 x 4 cards.
 PAGE_W, PAGE_H, MARGIN = 210.0, 297.0, 8.0
 CARD_W, CARD_H = (PAGE_W - 2 * MARGIN) / 2, (PAGE_H - 2 * MARGIN) / 4
-QR_SIZE = 40.0
+QR_SIZE = 36.0
 # i18n: printed under the QR code on the card a coordinator hands out, in all seven languages
 INSTRUCTION = _l("Scan with your phone camera to start — connect to the house Wi-Fi first")
 
@@ -91,6 +91,38 @@ def _card_origin(index: int) -> tuple[float, float]:
     return MARGIN + (index % 2) * CARD_W, MARGIN + (index // 2) * CARD_H
 
 
+@dataclass(frozen=True)
+class TextLine:
+    """One line of text on a card, in millimetres from the card's top left corner."""
+
+    x: float
+    y: float
+    size: float
+    text: str
+    language: str | None = None
+
+
+# Text beside the QR code, then across the whole card below it.
+_TEXT_X = QR_SIZE + 5
+_INSTRUCTION_SIZE, _LINE = 2.4, 2.9
+_NARROW, _WIDE = 36, 62  # characters per line at that size (DejaVu Sans is about 0.55 em wide)
+
+
+def card_text(card: Card, valid_label: str, lines: list[tuple[str, str]]) -> list[TextLine]:
+    """Where every text of a card goes: the same layout for the SVG and the PDF."""
+    placed = [
+        TextLine(_TEXT_X, 6.5, 3.6, card.location),
+        TextLine(_TEXT_X, 11.5, 2.8, f"{valid_label} {card.valid_until.strftime('%d-%m-%Y')}"),
+    ]
+    y = 16.5
+    for language, text in lines:
+        beside = y < QR_SIZE + 3  # a language starts beside the QR, or across the card
+        for part in _wrap(text, _NARROW if beside else _WIDE):
+            placed.append(TextLine(_TEXT_X if beside else 3, y, _INSTRUCTION_SIZE, part, language))
+            y += _LINE
+    return placed
+
+
 def sheet_svg(cards: list[Card], valid_label: str) -> str:
     """All cards as one SVG, A4 pages stacked top to bottom."""
     lines = instructions()
@@ -119,23 +151,12 @@ def sheet_svg(cards: list[Card], valid_label: str) -> str:
                 if dark
             )
             parts.append(f'<path d="{path}" fill="#000"/>')
-            text_x = x + QR_SIZE + 4
-            parts.append(
-                f'<text x="{text_x:.2f}" y="{y + 9:.2f}" font-size="4.2" font-weight="bold">'
-                f"{escape(card.location)}</text>"
-            )
-            parts.append(
-                f'<text x="{text_x:.2f}" y="{y + 15:.2f}" font-size="3.2">'
-                f"{escape(valid_label)} {card.valid_until.strftime('%d-%m-%Y')}</text>"
-            )
-            line_y = y + QR_SIZE + 5
-            for language, text in lines:
-                for part in _wrap(text, 62):
-                    parts.append(
-                        f'<text x="{x + 3:.2f}" y="{line_y:.2f}" font-size="2.4" '
-                        f'xml:lang="{language}">{escape(part)}</text>'
-                    )
-                    line_y += 2.9
+            for line in card_text(card, valid_label, lines):
+                lang = f' xml:lang="{line.language}"' if line.language else ""
+                parts.append(
+                    f'<text x="{x + line.x:.2f}" y="{y + line.y:.2f}" '
+                    f'font-size="{line.size}"{lang}>{escape(line.text)}</text>'
+                )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -163,18 +184,7 @@ def sheet_pdf(cards: list[Card], valid_label: str) -> bytes:
                 for c, dark in enumerate(row):
                     if dark:
                         pdf.rect(x + 2 + c * scale, y + 2 + r * scale, scale, scale, style="F")
-            text_x = x + QR_SIZE + 4
-            pdf.set_font("DejaVu", size=12)
-            pdf.set_xy(text_x, y + 5)
-            pdf.multi_cell(CARD_W - QR_SIZE - 6, 5, card.location)
-            pdf.set_font("DejaVu", size=9)
-            pdf.set_x(text_x)
-            pdf.multi_cell(
-                CARD_W - QR_SIZE - 6, 4, f"{valid_label} {card.valid_until.strftime('%d-%m-%Y')}"
-            )
-            pdf.set_font("DejaVu", size=6.5)
-            pdf.set_xy(x + 3, y + QR_SIZE + 3)
-            for _language, text in lines:
-                pdf.set_x(x + 3)
-                pdf.multi_cell(CARD_W - 6, 2.8, text)
+            for line in card_text(card, valid_label, lines):
+                pdf.set_font("DejaVu", size=line.size / 0.3528)  # millimetres to points
+                pdf.text(x + line.x, y + line.y, line.text)
     return bytes(pdf.output())

@@ -219,3 +219,26 @@ def test_max_uses_alone_asks_for_a_group_code(staff_client, make_location):
     assert code["max_uses"] == 5
     clash = issue(admin, location_id, single_use=True, max_uses=5)
     assert clash.status_code == 400 and "max_uses" in clash.get_json()["error"]["fields"]
+
+
+def test_every_language_fits_on_the_printed_card(app):
+    """The longest translations still end inside the card, in the SVG and PDF layout."""
+    from onboarding.codes.qr import CARD_H, Card, card_text, instructions
+
+    with app.test_request_context():
+        lines = instructions()
+        placed = card_text(
+            Card("https://aankomst.example/join/x", "Demo house Bloemenhof", date(2026, 12, 11)),
+            "Valid until",
+            lines,
+        )
+    assert {line.language for line in placed if line.language} == {
+        "en",
+        "nl",
+        "pl",
+        "uk",
+        "bg",
+        "ro",
+        "pt-BR",
+    }
+    assert max(line.y for line in placed) < CARD_H - 1.5
