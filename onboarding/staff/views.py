@@ -211,46 +211,36 @@ def recovery_link(newcomer_id: int):
 # --- admin ---------------------------------------------------------------------------------
 
 
-@bp.route("/admin/locations", methods=["GET", "POST"])
-@staff_required(admin=True)
-def admin_locations():
-    """All housing locations; add one."""
-    errors: dict = {}
-    if request.method == "POST":
-        try:
-            save_location(g.staff, request.form)
-        except ValidationError as error:
-            errors = error.fields
-        except AppError as error:
-            errors = {"name": error.message}
-        else:
-            flash(_("Saved."))
-            return redirect(url_for("staff.admin_locations"), code=303)
-    locations = visible_locations(g.staff)
-    return render_template(
-        "staff/admin_locations.html", locations=locations, errors=errors, form=request.form
-    ), (400 if errors else 200)
-
-
-@bp.route("/admin/locations/<id:location_id>", methods=["GET", "POST"])
-@staff_required(admin=True)
-def admin_location(location_id: int):
-    """Change a location's name, village or address."""
-    location = location_for(g.staff, location_id)
+def _location_form(template: str, location: Location | None = None, **context):
+    """Show a location form; on a valid submit save it (new or changed) and go back to the list."""
     errors: dict = {}
     if request.method == "POST":
         try:
             save_location(g.staff, request.form, location)
         except ValidationError as error:
             errors = error.fields
-        except AppError as error:
+        except AppError as error:  # the name is taken
             errors = {"name": error.message}
         else:
             flash(_("Saved."))
             return redirect(url_for("staff.admin_locations"), code=303)
     return render_template(
-        "staff/admin_location.html", location=location, errors=errors, form=request.form
+        template, location=location, errors=errors, form=request.form, **context
     ), (400 if errors else 200)
+
+
+@bp.route("/admin/locations", methods=["GET", "POST"])
+@staff_required(admin=True)
+def admin_locations():
+    """All housing locations; add one."""
+    return _location_form("staff/admin_locations.html", locations=visible_locations(g.staff))
+
+
+@bp.route("/admin/locations/<id:location_id>", methods=["GET", "POST"])
+@staff_required(admin=True)
+def admin_location(location_id: int):
+    """Change a location's name, village or address."""
+    return _location_form("staff/admin_location.html", location_for(g.staff, location_id))
 
 
 @bp.route("/admin/staff", methods=["GET", "POST"])
