@@ -9,7 +9,7 @@ PORT ?= 5000
 AANKOMST_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export AANKOMST_PUBLIC_URL
 
-.PHONY: run test install install-dev translations lint format clean
+.PHONY: run test install install-dev translations lint format clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,14 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: install-dev translations lint
+# Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Debian's chromium is missing: browser tests will be skipped (and fail in CI)."; fi; }
+
+test: install-dev translations lint browser
 	$(FLASK) i18n check
 	$(BIN)/python -m pytest
 

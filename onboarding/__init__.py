@@ -94,6 +94,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checklist_bp)
     app.register_blueprint(staff_bp)
 
+    from .pwa.views import asset_version
+    from .pwa.views import bp as pwa_bp
+
+    app.config.setdefault("ASSET_VERSION", asset_version())
+    app.register_blueprint(pwa_bp)
+
     from . import api, cli, templating
 
     api.init_app(app)

@@ -51,7 +51,7 @@ def test_every_babel_cfg_path_exists_and_yields_messages():
 
     with open(ROOT / "babel.cfg") as config:
         method_map, options_map = parse_mapping_cfg(config)
-    assert len(method_map) == 3
+    assert len(method_map) == 4
     for pattern, method in method_map:
         prefix = pattern.split("*")[0]
         assert (ROOT / prefix).exists(), pattern
@@ -60,7 +60,7 @@ def test_every_babel_cfg_path_exists_and_yields_messages():
             for message in extract_from_dir(str(ROOT), [(pattern, method)], options_map)
             if message[2]
         ]
-        assert len(found) >= 10, (pattern, len(found))
+        assert len(found) >= 5, (pattern, len(found))
 
 
 def test_catalogs_are_up_to_date_with_the_sources(tmp_path):

@@ -1,6 +1,6 @@
 """Checklist pages: the list with progress, and one page per step."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..accounts import newcomer_required
 from ..content import current_pack
@@ -31,7 +31,21 @@ def home():
         return render_template("checklist/start.html")
     items = build_checklist(g.newcomer, current_pack())
     finished, total = progress_counts(items)
-    return render_template("checklist/list.html", items=items, finished=finished, total=total)
+    # The pages the service worker saves for offline use, and when to save them again.
+    offline_urls = [url_for("checklist.home")] + [
+        url_for("checklist.step", key=item.key) for item in items
+    ]
+    offline_key = ":".join(
+        [current_app.config["ASSET_VERSION"], g.newcomer.language, str(len(items))]
+    )
+    return render_template(
+        "checklist/list.html",
+        items=items,
+        finished=finished,
+        total=total,
+        offline_urls=offline_urls,
+        offline_key=offline_key,
+    )
 
 
 @bp.route("/steps/<key>", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""The installable, offline-first shell: manifest, service worker, offline page, JS catalog."""

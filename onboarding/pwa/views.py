@@ -1,0 +1,107 @@
+"""Manifest, /sw.js at scope /, the offline page and the JavaScript message catalog."""
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from babel.messages.extract import extract_javascript
+from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+
+from ..content import current_pack
+from ..i18n import _, bcp47, current_language
+
+bp = Blueprint("pwa", __name__)
+
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+THEME_COLOUR = "#0b5cad"
+ICONS = [
+    ("icons/icon-192.png", "192x192", "any"),
+    ("icons/icon-512.png", "512x512", "any"),
+    ("icons/icon-maskable-192.png", "192x192", "maskable"),
+    ("icons/icon-maskable-512.png", "512x512", "maskable"),
+]
+# Files every visitor needs offline, whatever page they open.
+SHELL = ["css/app.css", "js/app.js", "js/i18n.js", *[icon for icon, _size, _purpose in ICONS]]
+
+
+def asset_version() -> str:
+    """A fingerprint of the static files and the worker: it changes with every deployment
+    that changes them, which names the caches and busts the ?v= URLs."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC.rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(STATIC).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def js_messages() -> tuple[str, ...]:
+    """The texts the JavaScript modules pass to _(), read with Babel's own extractor."""
+    found = []
+    for path in sorted((STATIC / "js").glob("*.js")):
+        with path.open("rb") as source:
+            found.extend(
+                msg for _line, _func, msg, _comments in extract_javascript(source, ["_"], [], {})
+            )
+    return tuple(dict.fromkeys(m for m in found if isinstance(m, str)))
+
+
+def static_url(filename: str) -> str:
+    return url_for("static", filename=filename, v=current_app.config["ASSET_VERSION"])
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest, named in the person's language."""
+    body = {
+        "id": "/",
+        # i18n: the app's name on the home screen, with what it is for
+        "name": _("Aankomst: your first weeks in %(place)s", place=current_pack().name),
+        "short_name": "Aankomst",
+        "lang": bcp47(current_language()),
+        "start_url": "/?source=pwa",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static_url(icon), "sizes": size, "type": "image/png", "purpose": purpose}
+            for icon, size, purpose in ICONS
+        ],
+    }
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The worker, served from the root so its scope is the whole site; never cached."""
+    source = (STATIC / "sw.js").read_text(encoding="utf-8")
+    shell = [static_url(name) for name in SHELL] + [url_for("pwa.offline"), url_for("pwa.catalog")]
+    source = source.replace('"__VERSION__"', json.dumps(current_app.config["ASSET_VERSION"]))
+    source = source.replace('["__SHELL__"]', json.dumps(shell))
+    response = Response(source, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    """Shown by the worker for a page that was never opened on this phone."""
+    return render_template("pwa/offline.html")
+
+
+@bp.get("/i18n/catalog.json")
+def catalog():
+    """The JavaScript texts in the reader's language (cached by the worker for offline)."""
+    response = jsonify(
+        {"language": bcp47(current_language()), "messages": {m: _(m) for m in js_messages()}}
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response

@@ -1,0 +1,98 @@
+// Aankomst in the browser: the service worker, "ready to use offline", updates, and forgetting.
+import { _, loadCatalog } from "./i18n.js";
+
+const status = document.getElementById("app-status");
+
+function say(text, { button = null, onClick = null } = {}) {
+  if (!status) return;
+  status.textContent = text;
+  if (button) {
+    const action = document.createElement("button");
+    action.type = "button";
+    action.textContent = button;
+    action.addEventListener("click", onClick);
+    status.append(" ", action);
+  }
+  status.hidden = false;
+}
+
+function ask(worker, message) {
+  // A message to the worker, answered through a private channel.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    worker.postMessage(message, [channel.port2]);
+  });
+}
+
+function offerUpdate(worker) {
+  say(_("A new version of Aankomst is ready."), {
+    button: _("Reload"),
+    onClick: () => worker.postMessage({ type: "SKIP_WAITING" }),
+  });
+}
+
+async function saveForOffline(registration) {
+  // After joining (and after each update), download every page the person needs offline.
+  const list = document.querySelector("[data-offline-urls]");
+  if (!list) return;
+  const urls = JSON.parse(list.dataset.offlineUrls);
+  const key = `aankomst-offline:${list.dataset.offlineKey}`;
+  if (localStorage.getItem(key)) {
+    say(_("Ready to use offline."));
+    return;
+  }
+  say(_("Saving your checklist on this phone for use without internet…"));
+  const worker = registration.active || (await navigator.serviceWorker.ready).active;
+  const answer = await ask(worker, { type: "CACHE_PAGES", urls });
+  if (answer && answer.failed === 0) {
+    localStorage.setItem(key, "1");
+    say(_("Ready to use offline."));
+  } else {
+    say(_("Not everything could be saved for offline use. It will try again next time."));
+  }
+}
+
+async function forgetOnThisPhone(event) {
+  // Before "Forget this device" or deleting the account: remove this person's data here too.
+  const form = event.target;
+  if (form.dataset.forgotten) return;
+  event.preventDefault();
+  form.dataset.forgotten = "1";
+  try {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("aankomst-")) localStorage.removeItem(key);
+    }
+    const registration = await navigator.serviceWorker?.getRegistration();
+    if (registration?.active) await ask(registration.active, { type: "FORGET" });
+  } finally {
+    form.submit();
+  }
+}
+
+async function start() {
+  for (const form of document.querySelectorAll("form[data-forget-device]")) {
+    form.addEventListener("submit", forgetOnThisPhone);
+  }
+  if (!("serviceWorker" in navigator)) return;
+  await loadCatalog();
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offerUpdate(worker);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || !status?.dataset.updating) return;
+    reloading = true;
+    window.location.reload();
+  });
+  status?.addEventListener("click", () => { status.dataset.updating = "1"; });
+  await navigator.serviceWorker.ready;
+  await saveForOffline(registration);
+}
+
+start();

@@ -1,0 +1,102 @@
+// Aankomst service worker: the app shell and the person's pages, available offline.
+// VERSION and SHELL are filled in by the server (/sw.js); a new deployment means new caches.
+const VERSION = "__VERSION__";
+const SHELL = ["__SHELL__"];
+const SHELL_CACHE = `aankomst-shell-${VERSION}`;
+const PAGES_CACHE = `aankomst-pages-${VERSION}`;
+const API_CACHE = `aankomst-api-${VERSION}`;
+const NETWORK_TIMEOUT_MS = 4000;
+// Pages a newcomer may need offline. Never cached: staff pages, join links, the recovery code.
+const OFFLINE_PAGES = [/^\/$/, /^\/steps\/[\w-]+$/, /^\/settings$/];
+const OFFLINE_API = [/^\/api\/v1\/checklist$/];
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => {
+      // The very first worker takes over at once; later versions wait for the person's "reload".
+      if (!self.registration.active) return self.skipWaiting();
+    }),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((names) => Promise.all(
+        names.filter((name) => name.startsWith("aankomst-") && !name.endsWith(VERSION))
+          .map((name) => caches.delete(name)),
+      ))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  if (data.type === "SKIP_WAITING") self.skipWaiting();
+  if (data.type === "CACHE_PAGES") event.waitUntil(cachePages(data.urls || [], event.ports[0]));
+  if (data.type === "FORGET") event.waitUntil(forgetEverything(event.ports[0]));
+});
+
+async function cachePages(urls, port) {
+  // Everything the person needs offline, downloaded in one go; the page shows the outcome.
+  const cache = await caches.open(PAGES_CACHE);
+  const results = await Promise.allSettled(urls.map(async (url) => {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    await cache.put(url, response);
+  }));
+  const failed = results.filter((result) => result.status === "rejected").length;
+  if (port) port.postMessage({ type: "CACHED", total: urls.length, failed });
+}
+
+async function forgetEverything(port) {
+  // "Forget this device": no page, note or answer of this person stays on the phone.
+  const names = await caches.keys();
+  await Promise.all(names.filter((n) => !n.startsWith("aankomst-shell-")).map((n) => caches.delete(n)));
+  if (port) port.postMessage({ type: "FORGOTTEN" });
+}
+
+function matches(patterns, path) {
+  return patterns.some((pattern) => pattern.test(path));
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timeout")), ms);
+    promise.then((value) => { clearTimeout(timer); resolve(value); }, (error) => { clearTimeout(timer); reject(error); });
+  });
+}
+
+async function networkFirst(request, cacheName, keep) {
+  try {
+    const response = await withTimeout(fetch(request), NETWORK_TIMEOUT_MS);
+    if (keep && response.ok) (await caches.open(cacheName)).put(request, response.clone());
+    return response;
+  } catch (error) {
+    const cached = await caches.match(request, { ignoreSearch: false });
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+
+  if (url.pathname.startsWith("/static/")) {
+    // Versioned URLs: a cached copy is always the right one.
+    event.respondWith(caches.match(request, { ignoreSearch: true }).then((cached) => cached || fetch(request)));
+    return;
+  }
+  if (request.mode === "navigate") {
+    const keep = matches(OFFLINE_PAGES, url.pathname);
+    event.respondWith(
+      networkFirst(request, PAGES_CACHE, keep).catch(async () => (await caches.match("/offline")) || Response.error()),
+    );
+    return;
+  }
+  if (matches(OFFLINE_API, url.pathname) || url.pathname === "/i18n/catalog.json" || url.pathname === "/offline") {
+    event.respondWith(networkFirst(request, url.pathname.startsWith("/api/") ? API_CACHE : SHELL_CACHE, true));
+  }
+});

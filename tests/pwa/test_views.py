@@ -1,0 +1,66 @@
+"""The PWA's server side: worker at the root, manifest, offline page, script catalog."""
+
+from ..conftest import translated
+
+
+def test_worker_is_served_from_the_root_never_cached_with_its_version_and_shell(app, client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    version = app.config["ASSET_VERSION"]
+    assert f'const VERSION = "{version}";' in body
+    for path in (
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/icons/icon-maskable-512.png",
+        "/offline",
+        "/i18n/catalog.json",
+    ):
+        assert path in body
+    assert "__SHELL__" not in body and "__VERSION__" not in body
+
+
+def test_version_changes_with_the_static_files(app):
+    from onboarding.pwa.views import asset_version
+
+    assert asset_version() == app.config["ASSET_VERSION"] and len(asset_version()) == 12
+
+
+def test_manifest_speaks_the_persons_language(app, client):
+    data = client.get("/manifest.webmanifest", headers={"Accept-Language": "uk"}).get_json(
+        force=True
+    )
+    assert data["lang"] == "uk"
+    assert data["name"] == translated(
+        app, "uk", "Aankomst: your first weeks in %(place)s", place="Noordwijk"
+    )
+    assert data["start_url"].startswith("/") and data["scope"] == "/"
+
+
+def test_offline_page_is_translated(app, client):
+    page = client.get("/offline", headers={"Accept-Language": "ro"}).get_data(as_text=True)
+    assert translated(app, "ro", "You are offline") in page
+
+
+def test_script_catalog_has_every_script_text_in_the_language(app, client):
+    from onboarding.pwa.views import js_messages
+
+    assert "Ready to use offline." in js_messages() and "Reload" in js_messages()
+    data = client.get("/i18n/catalog.json", headers={"Accept-Language": "bg"}).get_json()
+    assert data["language"] == "bg"
+    assert set(data["messages"]) == set(js_messages())
+    assert data["messages"]["Ready to use offline."] == translated(
+        app, "bg", "Ready to use offline."
+    )
+
+
+def test_checklist_lists_every_page_to_save_for_offline(newcomer_client):
+    import html
+    import json
+    import re
+
+    page = newcomer_client.get("/").get_data(as_text=True)
+    urls = json.loads(html.unescape(re.search(r'data-offline-urls="([^"]+)"', page).group(1)))
+    steps = newcomer_client.get("/api/v1/checklist").get_json()["steps"]
+    assert urls == ["/"] + [f"/steps/{step['key']}" for step in steps]
