@@ -10,6 +10,13 @@ const NETWORK_TIMEOUT_MS = 4000;
 const OFFLINE_PAGES = [/^\/$/, /^\/steps\/[\w-]+$/, /^\/settings$/];
 const OFFLINE_API = [/^\/api\/v1\/checklist$/];
 
+importScripts("/static/js/outbox.js");
+
+self.addEventListener("sync", (event) => {
+  // Background Sync, where the browser has it: send the outbox even with no page open.
+  if (event.tag === "aankomst-outbox") event.waitUntil(self.AankomstOutbox.flush());
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL)).then(() => {

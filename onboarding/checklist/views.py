@@ -21,7 +21,7 @@ STATUS_LABELS = {
 
 @bp.app_context_processor
 def _status_labels() -> dict:
-    return {"status_labels": STATUS_LABELS}
+    return {"status_labels": {status: str(label) for status, label in STATUS_LABELS.items()}}
 
 
 @bp.get("/")

@@ -22,7 +22,14 @@ ICONS = [
     ("icons/icon-maskable-512.png", "512x512", "maskable"),
 ]
 # Files every visitor needs offline, whatever page they open.
-SHELL = ["css/app.css", "js/app.js", "js/i18n.js", *[icon for icon, _size, _purpose in ICONS]]
+SHELL = [
+    "css/app.css",
+    "js/app.js",
+    "js/i18n.js",
+    "js/changes.js",
+    "js/outbox.js",
+    *[icon for icon, _size, _purpose in ICONS],
+]
 
 
 def asset_version() -> str:

@@ -1,4 +1,5 @@
 // Aankomst in the browser: the service worker, "ready to use offline", updates, and forgetting.
+import { startChanges } from "./changes.js";
 import { _, loadCatalog } from "./i18n.js";
 
 const status = document.getElementById("app-status");
@@ -63,6 +64,7 @@ async function forgetOnThisPhone(event) {
     for (const key of Object.keys(localStorage)) {
       if (key.startsWith("aankomst-")) localStorage.removeItem(key);
     }
+    await self.AankomstOutbox?.clear();
     const registration = await navigator.serviceWorker?.getRegistration();
     if (registration?.active) await ask(registration.active, { type: "FORGET" });
   } finally {
@@ -92,6 +94,7 @@ async function start() {
   });
   status?.addEventListener("click", () => { status.dataset.updating = "1"; });
   await navigator.serviceWorker.ready;
+  await startChanges(registration);
   await saveForOffline(registration);
 }
 

@@ -1,0 +1,96 @@
+// Checklist changes go through the outbox: shown at once, marked "waiting to sync" until the
+// server has them, sent when there is a connection (now, on "online", at the next start).
+import { _ } from "./i18n.js";
+
+const Outbox = self.AankomstOutbox;
+
+function labels() {
+  const holder = document.querySelector("[data-status-labels]");
+  return holder ? JSON.parse(holder.dataset.statusLabels) : {};
+}
+
+function pendingMark(container) {
+  if (!container || container.querySelector(".pending-mark")) return;
+  const mark = document.createElement("p");
+  mark.className = "pending-mark";
+  mark.textContent = _("Waiting to sync");
+  container.append(mark);
+}
+
+function show(op) {
+  // Put one change on the page: the list's card or the step page, whichever is shown.
+  const names = labels();
+  const card = document.getElementById(`step-${op.key}`);
+  const page = document.querySelector(`[data-step-page="${op.key}"]`);
+  for (const root of [card, page].filter(Boolean)) {
+    if (op.status) {
+      const badge = root.querySelector(".badge");
+      if (badge && names[op.status]) {
+        badge.textContent = names[op.status];
+        badge.className = `badge badge-${op.status}`;
+      }
+      root.classList.remove("status-todo", "status-doing", "status-done", "status-skipped");
+      root.classList.add(`status-${op.status}`);
+      for (const button of root.querySelectorAll("button[name=status]")) {
+        button.setAttribute("aria-pressed", String(button.value === op.status));
+      }
+      if (card && (op.status === "done" || op.status === "skipped")) {
+        card.classList.remove("is-overdue");
+        card.querySelector("form.step-actions")?.remove();
+      }
+    }
+    if ("note" in op && root.querySelector("#note")) root.querySelector("#note").value = op.note || "";
+    if ("stuck" in op && root.querySelector("input[name=stuck]")) root.querySelector("input[name=stuck]").checked = op.stuck;
+    if ("stuck_reason" in op && root.querySelector("#stuck_reason")) root.querySelector("#stuck_reason").value = op.stuck_reason || "";
+    pendingMark(root.querySelector(".step-head") ? root : root.querySelector("h1")?.parentElement);
+  }
+}
+
+function clearMarks() {
+  for (const mark of document.querySelectorAll(".pending-mark")) mark.remove();
+}
+
+function changeFrom(form, submitter) {
+  const data = new FormData(form);
+  if (submitter?.name === "status") return { status: submitter.value };
+  if (data.has("note")) return { note: data.get("note") };
+  if (data.get("form") === "stuck") {
+    const stuck = data.get("stuck") === "1";
+    return { stuck, stuck_reason: stuck ? data.get("stuck_reason") || null : null };
+  }
+  return null;
+}
+
+async function sync(registration) {
+  if (!navigator.onLine) return;
+  try {
+    const keys = await Outbox.flush();
+    if (keys.length === 0) return;
+    clearMarks();
+    // The saved pages now show what the server has.
+    const urls = ["/", ...keys.map((key) => `/steps/${key}`)];
+    registration?.active?.postMessage({ type: "CACHE_PAGES", urls });
+  } catch {
+    // No connection after all: the changes stay in the outbox for the next try.
+  }
+}
+
+export async function startChanges(registration) {
+  if (!Outbox) return;
+  const ops = (await Outbox.all()).sort((a, b) => a.at.localeCompare(b.at));
+  ops.forEach(show);
+  for (const form of document.querySelectorAll("form[data-step]")) {
+    form.addEventListener("submit", async (event) => {
+      const change = changeFrom(form, event.submitter);
+      if (!change) return;
+      event.preventDefault();
+      const op = { op_id: crypto.randomUUID(), key: form.dataset.step, at: new Date().toISOString(), ...change };
+      await Outbox.add(op);
+      show(op);
+      if (!navigator.onLine && registration?.sync) registration.sync.register("aankomst-outbox").catch(() => {});
+      await sync(registration);
+    });
+  }
+  window.addEventListener("online", () => sync(registration));
+  await sync(registration);
+}
