@@ -10,7 +10,6 @@ from ..conftest import translated
 from .conftest import CHROMIUM, FLAGS, PHONE, wait_for_worker, wait_until
 from .test_pwa import join_in_browser
 
-
 OUTBOX_EMPTY = "!!self.AankomstOutbox && self.AankomstOutbox.all().then((ops) => ops.length === 0)"
 
 
