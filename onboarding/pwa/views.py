@@ -28,6 +28,7 @@ SHELL = [
     "js/i18n.js",
     "js/changes.js",
     "js/outbox.js",
+    "js/install.js",
     *[icon for icon, _size, _purpose in ICONS],
 ]
 

@@ -1,6 +1,7 @@
 // Aankomst in the browser: the service worker, "ready to use offline", updates, and forgetting.
 import { startChanges } from "./changes.js";
 import { _, loadCatalog } from "./i18n.js";
+import { startInstallOffer } from "./install.js";
 
 const status = document.getElementById("app-status");
 
@@ -73,6 +74,7 @@ async function forgetOnThisPhone(event) {
 }
 
 async function start() {
+  startInstallOffer();
   for (const form of document.querySelectorAll("form[data-forget-device]")) {
     form.addEventListener("submit", forgetOnThisPhone);
   }
