@@ -91,9 +91,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
 
-  if (url.pathname.startsWith("/static/")) {
-    // Versioned URLs: a cached copy is always the right one.
-    event.respondWith(caches.match(request, { ignoreSearch: true }).then((cached) => cached || fetch(request)));
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/i18n/")) {
+    // Versioned files: the copy cached with this worker is always the right one.
+    const ignoreSearch = url.pathname.startsWith("/static/");
+    event.respondWith(caches.match(request, { ignoreSearch }).then((cached) => cached || fetch(request)));
     return;
   }
   if (request.mode === "navigate") {
@@ -103,7 +104,7 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (matches(OFFLINE_API, url.pathname) || url.pathname === "/i18n/catalog.json" || url.pathname === "/offline") {
+  if (matches(OFFLINE_API, url.pathname) || url.pathname === "/offline") {
     event.respondWith(networkFirst(request, url.pathname.startsWith("/api/") ? API_CACHE : SHELL_CACHE, true));
   }
 });

@@ -6,10 +6,11 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract_javascript
-from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
+from flask_babel import force_locale
 
 from ..content import current_pack
-from ..i18n import _, bcp47, current_language
+from ..i18n import LANGUAGES, _, bcp47, current_language, normalize_language
 
 bp = Blueprint("pwa", __name__)
 
@@ -88,7 +89,7 @@ def manifest():
 def service_worker():
     """The worker, served from the root so its scope is the whole site; never cached."""
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
-    shell = [static_url(name) for name in SHELL] + [url_for("pwa.offline"), url_for("pwa.catalog")]
+    shell = [static_url(name) for name in SHELL] + [url_for("pwa.offline"), *catalog_urls()]
     source = source.replace('"__VERSION__"', json.dumps(current_app.config["ASSET_VERSION"]))
     source = source.replace('["__SHELL__"]', json.dumps(shell))
     response = Response(source, mimetype="text/javascript")
@@ -103,13 +104,19 @@ def offline():
     return render_template("pwa/offline.html")
 
 
-@bp.get("/i18n/catalog.json")
-def catalog():
-    """The JavaScript texts in the reader's language (cached by the worker for offline)."""
-    response = jsonify(
-        {"language": bcp47(current_language()), "messages": {m: _(m) for m in js_messages()}}
-    )
-    response.headers["Cache-Control"] = "no-cache"
-    response.vary.add("Cookie")
-    response.vary.add("Accept-Language")
-    return response
+@bp.get("/i18n/<language>.json")
+def catalog(language: str):
+    """The JavaScript texts in one language. The URL carries ?v=<version>, so the worker keeps
+    it until the next deployment and repeat visits do not ask for it again."""
+    code = normalize_language(language)
+    if code is None:
+        abort(404)
+    with force_locale(code):
+        messages = {m: _(m) for m in js_messages()}
+    return jsonify({"language": bcp47(code), "messages": messages})
+
+
+def catalog_urls() -> list[str]:
+    """Every language's script catalog, for the worker to keep."""
+    version = current_app.config["ASSET_VERSION"]
+    return [url_for("pwa.catalog", language=bcp47(code), v=version) for code in LANGUAGES]

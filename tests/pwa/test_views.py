@@ -15,7 +15,7 @@ def test_worker_is_served_from_the_root_never_cached_with_its_version_and_shell(
         "/static/js/app.js",
         "/static/icons/icon-maskable-512.png",
         "/offline",
-        "/i18n/catalog.json",
+        "/i18n/pt-BR.json?v=",
     ):
         assert path in body
     assert "__SHELL__" not in body and "__VERSION__" not in body
@@ -47,8 +47,9 @@ def test_script_catalog_has_every_script_text_in_the_language(app, client):
     from onboarding.pwa.views import js_messages
 
     assert "Ready to use offline." in js_messages() and "Reload" in js_messages()
-    data = client.get("/i18n/catalog.json", headers={"Accept-Language": "bg"}).get_json()
+    data = client.get("/i18n/bg.json").get_json()
     assert data["language"] == "bg"
+    assert client.get("/i18n/de.json").status_code == 404
     assert set(data["messages"]) == set(js_messages())
     assert data["messages"]["Ready to use offline."] == translated(
         app, "bg", "Ready to use offline."
