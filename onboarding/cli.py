@@ -244,7 +244,19 @@ def translate_init(language: str) -> None:
     _pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", language, "--no-wrap")
 
 
+pwa_cli = AppGroup("pwa", help="The installable app.")
+
+
+@pwa_cli.command("icons")
+def pwa_icons() -> None:
+    """Draw the app icons (192 and 512 px, plain and maskable) into static/icons/."""
+    from .pwa.icons import write_icons
+
+    for path in write_icons(PROJECT_ROOT / "static" / "icons"):
+        click.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
+
+
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
-    for group in (location_cli, staff_cli, codes_cli, i18n_cli, translate_cli):
+    for group in (location_cli, staff_cli, codes_cli, i18n_cli, translate_cli, pwa_cli):
         app.cli.add_command(group)

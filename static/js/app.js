@@ -5,8 +5,12 @@ import { startInstallOffer } from "./install.js";
 
 const status = document.getElementById("app-status");
 
-function say(text, { button = null, onClick = null } = {}) {
+let hideTimer = null;
+
+function say(text, { button = null, onClick = null, brief = false } = {}) {
+  // One line at the bottom of the screen; brief news goes away by itself after a while.
   if (!status) return;
+  clearTimeout(hideTimer);
   status.textContent = text;
   if (button) {
     const action = document.createElement("button");
@@ -16,6 +20,7 @@ function say(text, { button = null, onClick = null } = {}) {
     status.append(" ", action);
   }
   status.hidden = false;
+  if (brief) hideTimer = setTimeout(() => { status.hidden = true; }, 8000);
 }
 
 function ask(worker, message) {
@@ -41,7 +46,7 @@ async function saveForOffline(registration) {
   const urls = JSON.parse(list.dataset.offlineUrls);
   const key = `aankomst-offline:${list.dataset.offlineKey}`;
   if (localStorage.getItem(key)) {
-    say(_("Ready to use offline."));
+    say(_("Ready to use offline."), { brief: true });
     return;
   }
   say(_("Saving your checklist on this phone for use without internet…"));
@@ -49,7 +54,7 @@ async function saveForOffline(registration) {
   const answer = await ask(worker, { type: "CACHE_PAGES", urls });
   if (answer && answer.failed === 0) {
     localStorage.setItem(key, "1");
-    say(_("Ready to use offline."));
+    say(_("Ready to use offline."), { brief: true });
   } else {
     say(_("Not everything could be saved for offline use. It will try again next time."));
   }

@@ -88,6 +88,8 @@ def test_forget_this_device_clears_the_offline_data(app, server, phone, make_cod
         f"#app-status:has-text('{translated(app, 'pl', 'Ready to use offline.')}')"
     )
     assert "aankomst-pages-" in page.evaluate("caches.keys().then((k) => k.join(' '))")
+    waiting = "{op_id: 'x1', key: 'register_gp', at: new Date().toISOString(), note: 'private'}"
+    page.evaluate(f"self.AankomstOutbox.add({waiting})")  # a private note not sent yet
     page.goto(server.url + "/settings")
     with page.expect_navigation():
         page.click("form[data-forget-device] button")
@@ -98,3 +100,4 @@ def test_forget_this_device_clears_the_offline_data(app, server, phone, make_cod
         == 0
     )
     assert page.evaluate("fetch('/api/v1/checklist').then((r) => r.status)") == 401
+    assert page.evaluate("self.AankomstOutbox.all().then((ops) => ops.length)") == 0

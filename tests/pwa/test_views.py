@@ -65,3 +65,23 @@ def test_checklist_lists_every_page_to_save_for_offline(newcomer_client):
     urls = json.loads(html.unescape(re.search(r'data-offline-urls="([^"]+)"', page).group(1)))
     steps = newcomer_client.get("/api/v1/checklist").get_json()["steps"]
     assert urls == ["/"] + [f"/steps/{step['key']}" for step in steps]
+
+
+def test_icons_are_drawn_from_one_source(tmp_path):
+    from PIL import Image
+
+    from onboarding.pwa.icons import write_icons
+
+    written = {}
+    for path in write_icons(tmp_path):
+        with Image.open(path) as image:
+            written[path.name] = image.convert("RGBA")
+    assert {name: image.size for name, image in written.items()} == {
+        "icon-192.png": (192, 192),
+        "icon-maskable-192.png": (192, 192),
+        "icon-512.png": (512, 512),
+        "icon-maskable-512.png": (512, 512),
+    }
+    # A maskable icon fills its whole square (no transparent corners to be cut wrongly).
+    assert written["icon-maskable-512.png"].getpixel((0, 0))[3] == 255
+    assert written["icon-512.png"].getpixel((0, 0))[3] == 0
