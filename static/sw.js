@@ -3,18 +3,21 @@
 const VERSION = "__VERSION__";
 const SHELL = ["__SHELL__"];
 const SHELL_CACHE = `aankomst-shell-${VERSION}`;
-const PAGES_CACHE = `aankomst-pages-${VERSION}`;
-const API_CACHE = `aankomst-api-${VERSION}`;
+// The person's pages and answers outlive deployments: a new version must not empty them.
+const PAGES_CACHE = "aankomst-pages";
+const API_CACHE = "aankomst-api";
 const NETWORK_TIMEOUT_MS = 4000;
 // Pages a newcomer may need offline. Never cached: staff pages, join links, the recovery code.
 const OFFLINE_PAGES = [/^\/$/, /^\/steps\/[\w-]+$/, /^\/settings$/];
 const OFFLINE_API = [/^\/api\/v1\/checklist$/];
 
-importScripts("/static/js/outbox.js");
+importScripts("__OUTBOX__");
 
 self.addEventListener("sync", (event) => {
   // Background Sync, where the browser has it: send the outbox even with no page open.
-  if (event.tag === "aankomst-outbox") event.waitUntil(self.AankomstOutbox.flush());
+  if (event.tag === "aankomst-outbox") {
+    event.waitUntil(self.AankomstOutbox.flush().then((keys) => keys.length && cachePages(["/", ...keys.map((k) => `/steps/${k}`)])));
+  }
 });
 
 self.addEventListener("install", (event) => {
@@ -30,7 +33,7 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
       .then((names) => Promise.all(
-        names.filter((name) => name.startsWith("aankomst-") && !name.endsWith(VERSION))
+        names.filter((name) => name.startsWith("aankomst-shell-") && name !== SHELL_CACHE)
           .map((name) => caches.delete(name)),
       ))
       .then(() => self.clients.claim()),
@@ -63,6 +66,11 @@ async function forgetEverything(port) {
   if (port) port.postMessage({ type: "FORGOTTEN" });
 }
 
+async function offlinePage() {
+  // The copy saved with the person's pages speaks their language; the shell's is the fallback.
+  return (await (await caches.open(PAGES_CACHE)).match("/offline")) || caches.match("/offline");
+}
+
 function matches(patterns, path) {
   return patterns.some((pattern) => pattern.test(path));
 }
@@ -91,16 +99,16 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
 
-  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/i18n/")) {
-    // Versioned files: the copy cached with this worker is always the right one.
-    const ignoreSearch = url.pathname.startsWith("/static/");
-    event.respondWith(caches.match(request, { ignoreSearch }).then((cached) => cached || fetch(request)));
+  if (url.pathname.startsWith("/assets/") || url.pathname.startsWith("/i18n/")) {
+    // Versioned URLs: a cached copy is always the right one, and never another version's.
+    event.respondWith(caches.match(request).then((cached) => cached || fetch(request)));
     return;
   }
   if (request.mode === "navigate") {
-    const keep = matches(OFFLINE_PAGES, url.pathname);
+    const keep = matches(OFFLINE_PAGES, url.pathname) && url.search === "";
     event.respondWith(
-      networkFirst(request, PAGES_CACHE, keep).catch(async () => (await caches.match("/offline")) || Response.error()),
+      networkFirst(request, PAGES_CACHE, keep)
+        .catch(async () => (await caches.match(url.pathname)) || (await offlinePage()) || Response.error()),
     );
     return;
   }

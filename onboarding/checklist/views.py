@@ -6,6 +6,7 @@ from ..accounts import newcomer_required
 from ..content import current_pack
 from ..errors import ValidationError
 from ..i18n import LANGUAGES, _, _l
+from ..templating import owner_tag
 from .services import build_checklist, checklist_item, parse_changes, progress_counts, update_step
 
 bp = Blueprint("checklist", __name__)
@@ -32,11 +33,13 @@ def home():
     items = build_checklist(g.newcomer, current_pack())
     finished, total = progress_counts(items)
     # The pages the service worker saves for offline use, and when to save them again.
-    offline_urls = [url_for("checklist.home")] + [
-        url_for("checklist.step", key=item.key) for item in items
+    offline_urls = [
+        url_for("checklist.home"),
+        *[url_for("checklist.step", key=item.key) for item in items],
+        url_for("pwa.offline"),
     ]
     offline_key = ":".join(
-        [current_app.config["ASSET_VERSION"], g.newcomer.language, str(len(items))]
+        [current_app.config["ASSET_VERSION"], owner_tag(), g.newcomer.language, str(len(items))]
     )
     return render_template(
         "checklist/list.html",

@@ -6,7 +6,16 @@ from functools import cache
 from pathlib import Path
 
 from babel.messages.extract import extract_javascript
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import force_locale
 
 from ..content import current_pack
@@ -35,13 +44,19 @@ SHELL = [
 
 
 def asset_version() -> str:
-    """A fingerprint of the static files and the worker: it changes with every deployment
-    that changes them, which names the caches and busts the ?v= URLs."""
+    """A fingerprint of the static files, templates and translations: it changes with every
+    deployment that changes what a phone keeps, which names the caches and the asset URLs."""
     digest = hashlib.sha256()
-    for path in sorted(STATIC.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(STATIC).as_posix().encode())
-            digest.update(path.read_bytes())
+    root = STATIC.parent
+    for folder, pattern in (
+        (STATIC, "*"),
+        (root / "templates", "*.html"),
+        (root / "translations", "*.po"),
+    ):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -58,7 +73,20 @@ def js_messages() -> tuple[str, ...]:
 
 
 def static_url(filename: str) -> str:
-    return url_for("static", filename=filename, v=current_app.config["ASSET_VERSION"])
+    """A static file under its deployment's version (/assets/<version>/...), so modules it
+    imports by relative path carry the version too, and the worker never mixes versions."""
+    return url_for("pwa.asset", version=current_app.config["ASSET_VERSION"], filename=filename)
+
+
+@bp.get("/assets/<version>/<path:filename>")
+def asset(version: str, filename: str):
+    """Static files: kept for a year when the version is current, else served fresh."""
+    response = send_from_directory(STATIC, filename, max_age=0)
+    if version == current_app.config["ASSET_VERSION"]:
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/manifest.webmanifest")
@@ -70,7 +98,7 @@ def manifest():
         "name": _("Aankomst: your first weeks in %(place)s", place=current_pack().name),
         "short_name": "Aankomst",
         "lang": bcp47(current_language()),
-        "start_url": "/?source=pwa",
+        "start_url": "/",
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
@@ -92,6 +120,7 @@ def service_worker():
     shell = [static_url(name) for name in SHELL] + [url_for("pwa.offline"), *catalog_urls()]
     source = source.replace('"__VERSION__"', json.dumps(current_app.config["ASSET_VERSION"]))
     source = source.replace('["__SHELL__"]', json.dumps(shell))
+    source = source.replace('"__OUTBOX__"', json.dumps(static_url("js/outbox.js")))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

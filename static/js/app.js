@@ -33,6 +33,7 @@ function ask(worker, message) {
 }
 
 function offerUpdate(worker) {
+  if (status) status.dataset.prompt = "update";
   say(_("A new version of Aankomst is ready."), {
     button: _("Reload"),
     onClick: () => worker.postMessage({ type: "SKIP_WAITING" }),
@@ -45,13 +46,15 @@ async function saveForOffline(registration) {
   if (!list) return;
   const urls = JSON.parse(list.dataset.offlineUrls);
   const key = `aankomst-offline:${list.dataset.offlineKey}`;
+  const quiet = () => status?.dataset.prompt === "update"; // never hide the update prompt
   if (localStorage.getItem(key)) {
-    say(_("Ready to use offline."), { brief: true });
+    if (!quiet()) say(_("Ready to use offline."), { brief: true });
     return;
   }
-  say(_("Saving your checklist on this phone for use without internet…"));
+  if (!quiet()) say(_("Saving your checklist on this phone for use without internet…"));
   const worker = registration.active || (await navigator.serviceWorker.ready).active;
   const answer = await ask(worker, { type: "CACHE_PAGES", urls });
+  if (quiet()) return;
   if (answer && answer.failed === 0) {
     localStorage.setItem(key, "1");
     say(_("Ready to use offline."), { brief: true });
@@ -78,6 +81,22 @@ async function forgetOnThisPhone(event) {
   }
 }
 
+async function forgetPreviousPerson(registration) {
+  // A shared phone: when another person signs in, the previous person's saved pages, offline
+  // flags and unsent changes are removed before anything else happens.
+  const owner = document.querySelector("meta[name=aankomst-owner]")?.content || "";
+  const previous = localStorage.getItem("aankomst-owner");
+  if (!owner || owner === previous) return;
+  if (previous) {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("aankomst-offline:")) localStorage.removeItem(key);
+    }
+    await self.AankomstOutbox?.keepOnly(owner);
+    if (registration.active) await ask(registration.active, { type: "FORGET" });
+  }
+  localStorage.setItem("aankomst-owner", owner);
+}
+
 async function start() {
   startInstallOffer();
   for (const form of document.querySelectorAll("form[data-forget-device]")) {
@@ -101,6 +120,7 @@ async function start() {
   });
   status?.addEventListener("click", () => { status.dataset.updating = "1"; });
   await navigator.serviceWorker.ready;
+  await forgetPreviousPerson(registration);
   await startChanges(registration);
   await saveForOffline(registration);
 }

@@ -3,6 +3,7 @@
 import { _ } from "./i18n.js";
 
 const Outbox = self.AankomstOutbox;
+const owner = document.querySelector("meta[name=aankomst-owner]")?.content || "";
 
 function labels() {
   const holder = document.querySelector("[data-status-labels]");
@@ -62,32 +63,35 @@ function changeFrom(form, submitter) {
 }
 
 async function sync(registration) {
-  if (!navigator.onLine) return;
+  if (!owner) return;
   try {
-    const keys = await Outbox.flush();
+    const keys = await Outbox.flush(owner);
     if (keys.length === 0) return;
+    // The saved pages now show what the server has; marks stay on what is still waiting.
     clearMarks();
-    // The saved pages now show what the server has.
+    (await Outbox.all(owner)).forEach(show);
     const urls = ["/", ...keys.map((key) => `/steps/${key}`)];
     registration?.active?.postMessage({ type: "CACHE_PAGES", urls });
   } catch {
-    // No connection after all: the changes stay in the outbox for the next try.
+    // No connection (or Wi-Fi without internet): the changes stay in the outbox, and the
+    // browser is asked to send them as soon as it can, even with the app closed.
+    registration?.sync?.register("aankomst-outbox").catch(() => {});
   }
 }
 
 export async function startChanges(registration) {
-  if (!Outbox) return;
-  const ops = (await Outbox.all()).sort((a, b) => a.at.localeCompare(b.at));
+  if (!Outbox || !owner) return;
+  await Outbox.keepOnly(owner);
+  const ops = (await Outbox.all(owner)).sort((a, b) => a.at.localeCompare(b.at));
   ops.forEach(show);
   for (const form of document.querySelectorAll("form[data-step]")) {
     form.addEventListener("submit", async (event) => {
       const change = changeFrom(form, event.submitter);
       if (!change) return;
       event.preventDefault();
-      const op = { op_id: crypto.randomUUID(), key: form.dataset.step, at: new Date().toISOString(), ...change };
+      const op = { op_id: crypto.randomUUID(), owner, key: form.dataset.step, at: new Date().toISOString(), ...change };
       await Outbox.add(op);
       show(op);
-      if (!navigator.onLine && registration?.sync) registration.sync.register("aankomst-outbox").catch(() => {});
       await sync(registration);
     });
   }

@@ -3,6 +3,7 @@
 (function (scope) {
   const DB_NAME = "aankomst";
   const STORE = "outbox";
+  const BATCH = 200;
 
   function open() {
     return new Promise((resolve, reject) => {
@@ -31,8 +32,15 @@
     add(op) {
       return run("readwrite", (store) => store.put(op));
     },
-    all() {
-      return run("readonly", (store) => store.getAll()).then((ops) => ops || []);
+    all(owner) {
+      // Only the changes of the person signed in on this page; undefined means everyone's.
+      return run("readonly", (store) => store.getAll())
+        .then((ops) => (ops || []).filter((op) => owner === undefined || op.owner === owner));
+    },
+    async keepOnly(owner) {
+      // Another person signed in on this phone: the previous person's changes go.
+      const others = (await Outbox.all()).filter((op) => op.owner !== owner).map((op) => op.op_id);
+      if (others.length) await Outbox.remove(others);
     },
     remove(ids) {
       return run("readwrite", (store) => ids.forEach((id) => store.delete(id)));
@@ -47,10 +55,19 @@
       scope.__aankomstCsrf = (await response.json()).csrf_token;
       return scope.__aankomstCsrf;
     },
-    async flush() {
-      // Send every waiting change once; returns the step keys the server has now.
-      const ops = await Outbox.all();
-      if (ops.length === 0) return [];
+    async flush(owner) {
+      // Send the waiting changes (in batches the server accepts) once; returns the step keys
+      // the server has now.
+      const waiting = await Outbox.all(owner);
+      const keys = new Set();
+      for (let start = 0; start < waiting.length; start += BATCH) {
+        const ops = waiting.slice(start, start + BATCH).map(({ owner: _owner, ...op }) => op);
+        await Outbox.send(ops);
+        ops.forEach((op) => keys.add(op.key));
+      }
+      return [...keys];
+    },
+    async send(ops) {
       let response;
       for (const fresh of [false, true]) {
         response = await fetch("/api/v1/sync", {
@@ -66,7 +83,6 @@
       if (!response.ok) throw new Error(`sync answered ${response.status}`);
       const { results } = await response.json();
       await Outbox.remove(results.map((result) => result.op_id).filter(Boolean));
-      return [...new Set(ops.map((op) => op.key))];
     },
   };
   scope.AankomstOutbox = Outbox;

@@ -130,3 +130,34 @@ def test_notes_and_stuck_from_the_step_page_go_through_the_outbox(app, server, p
             True,
             "Lista pełna",
         )
+
+
+def test_on_a_shared_phone_the_next_person_never_gets_the_previous_ones_changes(
+    app, server, phone, make_code
+):
+    from onboarding.accounts.models import DeviceSession
+
+    page = phone.new_page()
+    join_in_browser(page, server, make_code, "pl")
+    become_ready(app, page)
+    server.stop()
+    try:
+        page.goto(server.url + "/steps/register_gp")
+        page.fill("#note", "A's private note")
+        page.click(".note-form button")
+        page.locator(".pending-mark").wait_for()
+    finally:
+        server.start()
+    with app.app_context():  # A's session ends on the server (e.g. deleted from another phone)
+        db.session.execute(DeviceSession.__table__.delete())
+        db.session.commit()
+    join_in_browser(page, server, make_code, "pl")  # B joins on the same phone
+    wait_until(
+        page, "self.AankomstOutbox && self.AankomstOutbox.all().then((ops) => ops.length === 0)"
+    )
+    page.wait_for_timeout(500)
+    with app.app_context():
+        notes = db.session.scalars(select(StepProgress.note)).all()
+    assert "A's private note" not in notes
+    page.goto(server.url + "/steps/register_gp")
+    assert page.locator("#note").input_value() == ""

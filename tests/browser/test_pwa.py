@@ -66,18 +66,34 @@ def test_after_joining_the_checklist_works_offline_in_the_chosen_language(
         server.start()
 
 
-def test_a_new_version_asks_before_reloading(app, server, phone, make_code):
+def test_a_new_version_asks_before_reloading_and_keeps_the_saved_pages(
+    app, server, phone, make_code
+):
     page = phone.new_page()
-    page.goto(server.url + "/")
+    join_in_browser(page, server, make_code, "pl")
     wait_for_worker(page)
+    page.wait_for_selector(
+        f"#app-status:has-text('{translated(app, 'pl', 'Ready to use offline.')}')"
+    )
     app.config["ASSET_VERSION"] = "a-new-deploy"  # the next /sw.js differs
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     prompt = translated(app, "pl", "A new version of Aankomst is ready.")
     page.wait_for_selector(f"#app-status:has-text('{prompt}')")
+    page.wait_for_timeout(1000)  # the prompt stays, whatever else the page reports
+    assert prompt in page.locator("#app-status").inner_text()
     with page.expect_navigation():
         page.click("#app-status button")
     wait_for_worker(page)
-    assert "a-new-deploy" in page.evaluate("caches.keys().then((k) => k.join(' '))")
+    keys = page.evaluate("caches.keys().then((k) => k.join(' '))")
+    assert "aankomst-shell-a-new-deploy" in keys and keys.count("aankomst-shell-") == 1
+    assert "/assets/a-new-deploy/" in page.content()
+    server.stop()
+    try:  # the person's saved pages survived the deployment
+        page.goto(server.url + "/steps/digid")
+        title = app.extensions["aankomst_pack"].step("digid").title
+        assert page.locator("h1").inner_text() == translated(app, "pl", title)
+    finally:
+        server.start()
 
 
 def test_forget_this_device_clears_the_offline_data(app, server, phone, make_code):
@@ -87,14 +103,14 @@ def test_forget_this_device_clears_the_offline_data(app, server, phone, make_cod
     page.wait_for_selector(
         f"#app-status:has-text('{translated(app, 'pl', 'Ready to use offline.')}')"
     )
-    assert "aankomst-pages-" in page.evaluate("caches.keys().then((k) => k.join(' '))")
+    assert "aankomst-pages" in page.evaluate("caches.keys().then((k) => k.join(' '))")
     waiting = "{op_id: 'x1', key: 'register_gp', at: new Date().toISOString(), note: 'private'}"
     page.evaluate(f"self.AankomstOutbox.add({waiting})")  # a private note not sent yet
     page.goto(server.url + "/settings")
     with page.expect_navigation():
         page.click("form[data-forget-device] button")
     keys = page.evaluate("caches.keys().then((k) => k.join(' '))")
-    assert "aankomst-pages-" not in keys and "aankomst-api-" not in keys
+    assert "aankomst-pages" not in keys and "aankomst-api" not in keys
     assert (
         page.evaluate("Object.keys(localStorage).filter((k) => k.startsWith('aankomst-')).length")
         == 0

@@ -11,9 +11,10 @@ def test_worker_is_served_from_the_root_never_cached_with_its_version_and_shell(
     version = app.config["ASSET_VERSION"]
     assert f'const VERSION = "{version}";' in body
     for path in (
-        "/static/css/app.css",
-        "/static/js/app.js",
-        "/static/icons/icon-maskable-512.png",
+        f"/assets/{version}/css/app.css",
+        f"/assets/{version}/js/app.js",
+        f"/assets/{version}/js/changes.js",
+        f"/assets/{version}/icons/icon-maskable-512.png",
         "/offline",
         "/i18n/pt-BR.json?v=",
     ):
@@ -64,7 +65,7 @@ def test_checklist_lists_every_page_to_save_for_offline(newcomer_client):
     page = newcomer_client.get("/").get_data(as_text=True)
     urls = json.loads(html.unescape(re.search(r'data-offline-urls="([^"]+)"', page).group(1)))
     steps = newcomer_client.get("/api/v1/checklist").get_json()["steps"]
-    assert urls == ["/"] + [f"/steps/{step['key']}" for step in steps]
+    assert urls == ["/"] + [f"/steps/{step['key']}" for step in steps] + ["/offline"]
 
 
 def test_icons_are_drawn_from_one_source(tmp_path):
@@ -85,3 +86,17 @@ def test_icons_are_drawn_from_one_source(tmp_path):
     # A maskable icon fills its whole square (no transparent corners to be cut wrongly).
     assert written["icon-maskable-512.png"].getpixel((0, 0))[3] == 255
     assert written["icon-512.png"].getpixel((0, 0))[3] == 0
+
+
+def test_assets_live_under_their_version(app, client):
+    version = app.config["ASSET_VERSION"]
+    current = client.get(f"/assets/{version}/js/app.js")
+    current.close()
+    assert current.status_code == 200
+    assert current.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    old = client.get("/assets/0ld-version/js/app.js")
+    old.close()
+    assert old.status_code == 200 and old.headers["Cache-Control"] == "no-cache"
+    assert client.get(f"/assets/{version}/../onboarding/config.py").status_code == 404
+    page = client.get("/").get_data(as_text=True)
+    assert f'src="/assets/{version}/js/app.js"' in page
