@@ -38,7 +38,7 @@ def measure() -> dict:
         figures["gzip"] = sizes
         figures["raw"] = raw
         # Repeat visit, once the worker is active and the pages are saved.
-        page.wait_for_selector("#app-status:not([hidden])")
+        page.wait_for_selector("#app-status:not(:empty)")
         page.wait_for_timeout(3000)
         counting.paths.clear()
         page.reload(wait_until="load")

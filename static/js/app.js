@@ -19,8 +19,8 @@ function say(text, { button = null, onClick = null, brief = false } = {}) {
     action.addEventListener("click", onClick);
     status.append(" ", action);
   }
-  status.hidden = false;
-  if (brief) hideTimer = setTimeout(() => { status.hidden = true; }, 8000);
+  // The live region stays in the page (so screen readers announce it); empty means hidden.
+  if (brief) hideTimer = setTimeout(() => { status.textContent = ""; }, 8000);
 }
 
 function ask(worker, message) {

@@ -26,6 +26,7 @@ export function startInstallOffer() {
   offer.querySelector(".install-later").addEventListener("click", () => {
     localStorage.setItem(DISMISSED, String(Date.now()));
     offer.hidden = true;
+    document.getElementById("main")?.focus(); // the focused button is gone: keep focus near
   });
   if (kind === "ios") {
     offer.querySelector(".install-ios").hidden = false;
@@ -39,6 +40,7 @@ export function startInstallOffer() {
     offer.hidden = false;
     button.addEventListener("click", async () => {
       offer.hidden = true;
+      document.getElementById("main")?.focus();
       event.prompt();
       const choice = await event.userChoice;
       if (choice.outcome !== "accepted") localStorage.setItem(DISMISSED, String(Date.now()));
