@@ -1,0 +1,1 @@
+"""Buddy matching: newcomers paired with experienced migrants who speak their language."""
