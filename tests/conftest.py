@@ -202,10 +202,13 @@ def newcomer_client(joined):
 def live_server(app):
     """The app on a real threaded HTTP server, for parallel requests."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    server.daemon_threads = False  # closing waits for requests still running
+    server.block_on_close = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     thread.join()
 
 

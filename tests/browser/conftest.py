@@ -54,6 +54,9 @@ class LiveServer:
 
     def start(self) -> None:
         self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        # Stopping waits for requests still running, so none outlives the test's database.
+        self.server.daemon_threads = False
+        self.server.block_on_close = True
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
