@@ -80,6 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import load_newcomer
     from .accounts import models as _accounts_models  # noqa: F401
     from .accounts.views import bp as accounts_bp
+    from .buddies import models as _buddies_models  # noqa: F401
     from .checklist import models as _checklist_models  # noqa: F401
     from .checklist.views import bp as checklist_bp
     from .codes import models as _codes_models  # noqa: F401

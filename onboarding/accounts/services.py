@@ -238,11 +238,20 @@ def export_newcomer(newcomer: Newcomer) -> dict:
             for s in newcomer.sessions
         ],
         "offline_changes_received": sync_count,
+        "buddy_profile": _buddy_export(newcomer),
         "not_stored": _(
             "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
             "stored only in a scrambled form that cannot be turned back into the code."
         ),
     }
+
+
+def _buddy_export(newcomer: Newcomer) -> dict | None:
+    from ..buddies.models import BuddyProfile
+    from ..buddies.services import profile_json
+
+    profile = db.session.get(BuddyProfile, newcomer.id)
+    return profile_json(profile) if profile else None
 
 
 def erase_newcomer(newcomer: Newcomer) -> None:

@@ -26,6 +26,7 @@ def openapi():
 def init_app(app) -> None:
     # Importing the modules registers their routes on `bp`.
     from ..accounts import api as _accounts_api  # noqa: F401
+    from ..buddies import api as _buddies_api  # noqa: F401
     from ..checklist import api as _checklist_api  # noqa: F401
     from ..codes import api as _codes_api  # noqa: F401
     from ..staff import api as _staff_api  # noqa: F401

@@ -187,7 +187,55 @@ def _image(kind: str) -> dict:
     }
 
 
+_USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_BUDDY_PROFILE = {
+    "type": "object",
+    "required": ["languages", "location_id", "topics", "availability", "capacity", "contact"],
+    "properties": {
+        "user_id": {"type": "integer", "readOnly": True},
+        "approved": {"type": "boolean", "readOnly": True},
+        "languages": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
+        "location_id": {"type": "integer"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "availability": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["weekday_daytime", "weekday_evening", "weekend"]},
+        },
+        "capacity": {"type": "integer", "minimum": 1, "maximum": 5},
+        "contact": {"type": "string", "maxLength": 120},
+        "supervises_at": {"type": "string", "nullable": True},
+        "coordinates_location_id": {"type": "integer", "nullable": True},
+        "away_until": {**_DATE, "nullable": True},
+    },
+}
+_APPROVAL = {
+    "parameters": _CSRF + _USER_ID,
+    "responses": {
+        "204": {"description": "Done (audited)"},
+        "401": _error("Not signed in as staff"),
+        "403": _error("Not the buddy's location"),
+        "404": _error("No buddy profile"),
+    },
+}
+
 _STAFF_PATHS = {
+    "/api/v1/buddy/profile": {
+        "put": {
+            "summary": "Offer to be a buddy, or change the offer",
+            "parameters": _CSRF,
+            "requestBody": {"required": True, **_json(_BUDDY_PROFILE)},
+            "responses": {
+                "200": {"description": "The profile", **_json(_BUDDY_PROFILE)},
+                "400": _error("Invalid input"),
+                "401": _error("Not signed in"),
+                "409": _error("Capacity below the current matches"),
+            },
+        }
+    },
+    "/api/v1/buddy/approve/{user_id}": {
+        "post": {"summary": "Approve a buddy", **_APPROVAL},
+        "delete": {"summary": "Withdraw a buddy's approval", **_APPROVAL},
+    },
     "/api/v1/staff/login": {
         "post": {
             "summary": "Staff login (email case-insensitive); a new session id",

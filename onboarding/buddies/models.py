@@ -1,0 +1,66 @@
+"""Buddy profiles: newcomers who offered to help others, and what they can help with."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import UTCDateTime, db, utcnow
+
+
+class BuddyProfile(db.Model):
+    """One newcomer account's offer to help; nobody is asked before staff approved it."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="CASCADE"), primary_key=True
+    )
+    location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location.id", ondelete="SET NULL"), index=True
+    )
+    # weekday_daytime = 1, weekday_evening = 2, weekend = 4: one column, filtered in SQL.
+    availability: Mapped[int] = mapped_column(default=0)
+    capacity: Mapped[int] = mapped_column(default=1)
+    active_matches: Mapped[int] = mapped_column(default=0, server_default="0")
+    contact: Mapped[str] = mapped_column(String(120))
+    supervises_at: Mapped[str | None] = mapped_column(String(120))
+    coordinates_location_id: Mapped[int | None] = mapped_column(
+        ForeignKey("location.id", ondelete="SET NULL")
+    )
+    away_until: Mapped[date | None]
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_offer_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    languages: Mapped[list["BuddyLanguage"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="BuddyLanguage.language"
+    )
+    topics: Mapped[list["BuddyTopic"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="BuddyTopic.topic"
+    )
+
+    __table_args__ = (
+        CheckConstraint("capacity BETWEEN 1 AND 5", name="capacity_range"),
+        CheckConstraint(
+            "active_matches >= 0 AND active_matches <= capacity", name="within_capacity"
+        ),
+    )
+
+
+class BuddyLanguage(db.Model):
+    """A language a buddy speaks (ISO 639-1), in its own table so matching filters in SQL."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_profile.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
+
+
+class BuddyTopic(db.Model):
+    """A checklist step a buddy can help with."""
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_profile.user_id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(40), primary_key=True)

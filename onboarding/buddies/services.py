@@ -1,0 +1,155 @@
+"""Becoming a buddy and being approved; matching and requests build on these."""
+
+import re
+
+from ..accounts.models import Newcomer
+from ..clock import today_in_amsterdam, utcnow
+from ..content import Pack
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import _
+from ..staff.models import Location, StaffUser
+from ..staff.services import forbidden_error, record
+from ..validation import Fields, parse_id
+from .matching import AVAILABILITY
+from .models import BuddyLanguage, BuddyProfile, BuddyTopic
+
+_LANGUAGE = re.compile(r"[a-z]{2}")
+AVAILABILITY_BITS = {name: 1 << index for index, name in enumerate(AVAILABILITY)}
+
+
+def availability_bits(names) -> int:
+    """The availability list as the bitmask stored in the database."""
+    return sum(AVAILABILITY_BITS[name] for name in set(names))
+
+
+def availability_names(bits: int) -> list[str]:
+    """The bitmask back as names, in their fixed order."""
+    return [name for name, bit in AVAILABILITY_BITS.items() if bits & bit]
+
+
+def _choices(fields: Fields, name: str, allowed, message) -> list[str]:
+    value = fields.data.get(name)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        fields.errors[name] = message
+        return []
+    if any(v not in allowed for v in value):
+        fields.errors[name] = _("Please choose one of the options.")
+        return []
+    return sorted(set(value))
+
+
+def _location(fields: Fields, name: str, required: bool) -> Location | None:
+    raw = fields.data.get(name)
+    if raw in (None, "") and not required:
+        return None
+    location = db.session.get(Location, parse_id(raw)) if parse_id(raw) else None
+    if location is None:
+        fields.errors[name] = _("Please choose a housing location.")
+    return location
+
+
+def parse_profile(data: dict, pack: Pack) -> dict:
+    """Check PUT /api/v1/buddy/profile; every problem is reported at once, per field."""
+    fields = Fields(data)
+    languages = data.get("languages")
+    if (
+        not isinstance(languages, list)
+        or not 1 <= len(languages) <= 10
+        or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in languages)
+    ):
+        fields.errors["languages"] = _(
+            "Please give the languages you speak as two-letter codes, for example pl or uk."
+        )
+        languages = []
+    values = {
+        "languages": sorted(set(languages or [])),
+        "topics": _choices(
+            fields,
+            "topics",
+            {step.key for step in pack.steps},
+            _("Please choose at least one step you can help with."),
+        ),
+        "availability": _choices(
+            fields, "availability", AVAILABILITY, _("Please choose when you have time.")
+        ),
+        "capacity": fields.integer("capacity", 1, 5, None),
+        "contact": fields.text("contact", 120, required=True),
+        "supervises_at": fields.text("supervises_at", 120),
+        "away_until": fields.date("away_until"),
+        "location": _location(fields, "location_id", required=True),
+        "coordinates_location": _location(fields, "coordinates_location_id", required=False),
+    }
+    if values["capacity"] is None and "capacity" not in fields.errors:
+        fields.errors["capacity"] = _(
+            "Please give a whole number from %(low)d to %(high)d.", low=1, high=5
+        )
+    fields.check()
+    return values
+
+
+def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
+    """Create or change the person's buddy profile; an approval stays until withdrawn."""
+    profile = db.session.get(BuddyProfile, newcomer.id)
+    if profile is None:
+        profile = BuddyProfile(user_id=newcomer.id, contact=values["contact"], active_matches=0)
+        db.session.add(profile)
+    if values["capacity"] < profile.active_matches:
+        raise AppError(
+            "capacity_in_use",
+            409,
+            _("You help more people right now than this number. End a match first."),
+        )
+    profile.location_id = values["location"].id
+    profile.availability = availability_bits(values["availability"])
+    profile.capacity = values["capacity"]
+    profile.contact = values["contact"]
+    profile.supervises_at = values["supervises_at"]
+    profile.coordinates_location_id = (
+        values["coordinates_location"].id if values["coordinates_location"] else None
+    )
+    profile.away_until = values["away_until"]
+    profile.languages = [BuddyLanguage(language=code) for code in values["languages"]]
+    profile.topics = [BuddyTopic(topic=key) for key in values["topics"]]
+    db.session.commit()
+    return profile
+
+
+def profile_for_staff(staff: StaffUser, user_id: int) -> BuddyProfile:
+    """A buddy profile of one of this staff member's locations."""
+    profile = db.session.get(BuddyProfile, user_id)
+    if profile is None:
+        raise AppError("not_found", 404, _("This person has not offered to be a buddy."))
+    if not staff.manages(profile.location_id):
+        raise forbidden_error()
+    return profile
+
+
+def set_approval(staff: StaffUser, profile: BuddyProfile, approved: bool) -> None:
+    """Approve a buddy (only then are they asked to help), or withdraw the approval."""
+    profile.approved_at = utcnow() if approved else None
+    record(
+        staff,
+        "buddy.approve" if approved else "buddy.withdraw",
+        profile.location_id,
+        f"buddy #{profile.user_id}",
+    )
+    db.session.commit()
+
+
+def profile_json(profile: BuddyProfile) -> dict:
+    """The profile as the API shows it to its owner."""
+    return {
+        "user_id": profile.user_id,
+        "approved": profile.approved_at is not None,
+        "languages": [row.language for row in profile.languages],
+        "location_id": profile.location_id,
+        "topics": [row.topic for row in profile.topics],
+        "availability": availability_names(profile.availability),
+        "capacity": profile.capacity,
+        "contact": profile.contact,
+        "supervises_at": profile.supervises_at,
+        "coordinates_location_id": profile.coordinates_location_id,
+        "away_until": profile.away_until.isoformat() if profile.away_until else None,
+        "away": bool(profile.away_until and profile.away_until >= today_in_amsterdam()),
+    }
