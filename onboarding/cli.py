@@ -244,6 +244,17 @@ def translate_init(language: str) -> None:
     _pybabel("init", "-i", str(POT_FILE), "-d", str(TRANSLATIONS), "-l", language, "--no-wrap")
 
 
+buddies_cli = AppGroup("buddies", help="Buddy matching.")
+
+
+@buddies_cli.command("expire")
+def buddies_expire() -> None:
+    """Move offers nobody answered in time on to the next buddy (run from cron)."""
+    from .buddies.lifecycle import expire_offers
+
+    click.echo(f"{expire_offers()} offer(s) moved on.")
+
+
 pwa_cli = AppGroup("pwa", help="The installable app.")
 
 
@@ -258,5 +269,13 @@ def pwa_icons() -> None:
 
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
-    for group in (location_cli, staff_cli, codes_cli, i18n_cli, translate_cli, pwa_cli):
+    for group in (
+        location_cli,
+        staff_cli,
+        codes_cli,
+        i18n_cli,
+        translate_cli,
+        pwa_cli,
+        buddies_cli,
+    ):
         app.cli.add_command(group)

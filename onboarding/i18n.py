@@ -30,6 +30,9 @@ LANGUAGES: dict[str, str] = {
 }
 DEFAULT_LANGUAGE = "en"
 
+# ISO 639-1 code per UI language, for matching buddies by the languages people speak.
+ISO_CODES = {code: code.split("_")[0] for code in LANGUAGES}
+
 bp = Blueprint("i18n", __name__)
 
 

@@ -187,6 +187,7 @@ def _image(kind: str) -> dict:
     }
 
 
+_OFFER_ID = [{"name": "offer_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _BUDDY_PROFILE = {
     "type": "object",
@@ -229,6 +230,69 @@ _STAFF_PATHS = {
                 "400": _error("Invalid input"),
                 "401": _error("Not signed in"),
                 "409": _error("Capacity below the current matches"),
+            },
+        }
+    },
+    "/api/v1/buddy/requests": {
+        "post": {
+            "summary": "Ask for a buddy; the best approved buddy gets the request at once",
+            "parameters": _CSRF,
+            "requestBody": {
+                "required": True,
+                **_json(
+                    {
+                        "type": "object",
+                        "required": ["topics", "contact"],
+                        "properties": {
+                            "topics": {"type": "array", "items": {"type": "string"}},
+                            "contact": {"type": "string", "maxLength": 120},
+                            "languages": {"type": "array", "items": {"type": "string"}},
+                            "availability": {"type": "array", "items": {"type": "string"}},
+                            "employer": {"type": "string", "maxLength": 120},
+                            "message": {"type": "string", "maxLength": 500},
+                        },
+                    }
+                ),
+            },
+            "responses": {
+                "201": {
+                    "description": "The request, pending or unmatched",
+                    **_json({"type": "object"}),
+                },
+                "400": _error("Invalid input"),
+                "401": _error("Not signed in"),
+            },
+        },
+        "get": {
+            "summary": "Requests made, and offers received as a buddy (contact after acceptance)",
+            "responses": {
+                "200": {"description": "made and received", **_json({"type": "object"})},
+                "401": _error("Not signed in"),
+            },
+        },
+    },
+    "/api/v1/buddy/offers/{offer_id}/accept": {
+        "post": {
+            "summary": "Accept: the match starts and contacts are shown to both",
+            "parameters": _CSRF + _OFFER_ID,
+            "responses": {
+                "200": {"description": "The offer", **_json({"type": "object"})},
+                "401": _error("Not signed in"),
+                "404": _error("Not this buddy's offer"),
+                "409": _error("No longer open, or capacity full"),
+            },
+        }
+    },
+    "/api/v1/buddy/offers/{offer_id}/decline": {
+        "post": {
+            "summary": "Decline (reason optional); the request moves on",
+            "parameters": _CSRF + _OFFER_ID,
+            "responses": {
+                "200": {"description": "The offer", **_json({"type": "object"})},
+                "400": _error("Invalid input"),
+                "401": _error("Not signed in"),
+                "404": _error("Not this buddy's offer"),
+                "409": _error("No longer open"),
             },
         }
     },

@@ -1,12 +1,27 @@
 """Buddy API: opting in, and approval by staff."""
 
-from flask import Response, g, jsonify
+import json
+
+from flask import Response, g, jsonify, request
+from sqlalchemy import select
 
 from ..accounts import newcomer_required
+from ..accounts.models import Newcomer
 from ..api import bp
 from ..content import current_pack
+from ..extensions import db
+from ..i18n import _
 from ..staff import staff_required
-from ..validation import json_body
+from ..validation import Fields, json_body
+from .lifecycle import (
+    accept_offer,
+    create_request,
+    decline_offer,
+    expire_offers,
+    parse_request,
+    why_sentence,
+)
+from .models import BuddyOffer, BuddyProfile, BuddyRequest
 from .services import parse_profile, profile_for_staff, profile_json, save_profile, set_approval
 
 
@@ -32,3 +47,102 @@ def api_buddy_withdraw(user_id: int):
     """Withdraw a buddy's approval."""
     set_approval(g.staff, profile_for_staff(g.staff, user_id), approved=False)
     return Response(status=204)
+
+
+# --- requests and offers -------------------------------------------------------------------
+
+
+def _name(newcomer: Newcomer | None, fallback: str) -> str:
+    return newcomer.nickname if newcomer and newcomer.nickname else fallback
+
+
+def _languages(codes) -> list[str]:
+    return sorted(codes)
+
+
+def request_json(request: BuddyRequest) -> dict:
+    """A request as its newcomer sees it: the buddy's contact only once they accepted."""
+    offer = request.offers[-1] if request.offers else None
+    live = offer if offer and offer.state in ("pending", "accepted") else None
+    buddy = db.session.get(BuddyProfile, live.buddy_id) if live and live.buddy_id else None
+    person = db.session.get(Newcomer, buddy.user_id) if buddy else None
+    body = {
+        "id": request.id,
+        "state": request.state,
+        "topics": json.loads(request.topics),
+        "why": why_sentence(buddy, request) if buddy else None,
+        "buddy": None,
+    }
+    if buddy:
+        body["buddy"] = {
+            "name": _name(person, _("Buddy")),
+            "languages": [row.language for row in buddy.languages],
+        }
+        if request.state == "accepted":
+            body["buddy"]["contact"] = buddy.contact
+    return body
+
+
+def offer_json(offer: BuddyOffer) -> dict:
+    """An offer as its buddy sees it: the newcomer's contact only after accepting."""
+    request = offer.request
+    newcomer = db.session.get(Newcomer, request.newcomer_id)
+    body = {
+        "id": offer.id,
+        "state": offer.state,
+        "topics": json.loads(request.topics),
+        "message": request.message,
+        "newcomer": {
+            "name": _name(newcomer, _("Newcomer")),
+            "languages": json.loads(request.languages),
+            "location": newcomer.location.name if newcomer and newcomer.location else None,
+        },
+        "expires_at": offer.expires_at.isoformat(),
+    }
+    if offer.state == "accepted":
+        body["newcomer"]["contact"] = request.contact
+    return body
+
+
+@bp.post("/buddy/requests")
+@newcomer_required
+def api_create_request():
+    """Ask for a buddy; the best one gets the request at once."""
+    values = parse_request(json_body(), current_pack(), g.newcomer)
+    return jsonify(request_json(create_request(g.newcomer, values))), 201
+
+
+@bp.get("/buddy/requests")
+@newcomer_required
+def api_list_requests():
+    """The person's own requests, and the offers they received as a buddy."""
+    expire_offers()  # also checked here, so nobody waits for the cron job
+    made = db.session.scalars(
+        select(BuddyRequest)
+        .where(BuddyRequest.newcomer_id == g.newcomer.id)
+        .order_by(BuddyRequest.id)
+    )
+    received = db.session.scalars(
+        select(BuddyOffer).where(BuddyOffer.buddy_id == g.newcomer.id).order_by(BuddyOffer.id)
+    )
+    return jsonify(
+        {"made": [request_json(r) for r in made], "received": [offer_json(o) for o in received]}
+    )
+
+
+@bp.post("/buddy/offers/<id:offer_id>/accept")
+@newcomer_required
+def api_accept_offer(offer_id: int):
+    """Say yes to helping this newcomer."""
+    return jsonify(offer_json(accept_offer(g.newcomer, offer_id)))
+
+
+@bp.post("/buddy/offers/<id:offer_id>/decline")
+@newcomer_required
+def api_decline_offer(offer_id: int):
+    """Say no; the request moves on to the next buddy."""
+    data = request.get_json(silent=True) if request.data else {}
+    fields = Fields(data if isinstance(data, dict) else {})
+    reason = fields.text("reason", 200)
+    fields.check()
+    return jsonify(offer_json(decline_offer(g.newcomer, offer_id, reason)))

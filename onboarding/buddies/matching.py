@@ -9,6 +9,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 AVAILABILITY = ("weekday_daytime", "weekday_evening", "weekend")
+AVAILABILITY_BITS = {name: 1 << index for index, name in enumerate(AVAILABILITY)}
+
+
+def availability_bits(names) -> int:
+    """An availability list as the bitmask stored in the database."""
+    return sum(AVAILABILITY_BITS[name] for name in set(names))
+
+
+def availability_names(bits: int) -> list[str]:
+    """The bitmask back as names, in their fixed order."""
+    return [name for name, bit in AVAILABILITY_BITS.items() if bits & bit]
 
 
 @dataclass(frozen=True)
@@ -55,11 +66,15 @@ class Why:
     topics: tuple[str, ...]
 
 
+def organisation_key(name: str | None) -> str | None:
+    """An employer or agency name as people type it, folded: case and spacing do not matter."""
+    folded = " ".join(name.casefold().split()) if name else ""
+    return folded or None
+
+
 def _same_organisation(a: str | None, b: str | None) -> bool:
-    """Employer or agency names as people type them: case and spacing do not matter."""
-    if not a or not b:
-        return False
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    key = organisation_key(a)
+    return key is not None and key == organisation_key(b)
 
 
 def has_power_over(candidate: Candidate, ask: Ask) -> bool:

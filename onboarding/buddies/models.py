@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import UTCDateTime, db, utcnow
@@ -23,6 +23,8 @@ class BuddyProfile(db.Model):
     active_matches: Mapped[int] = mapped_column(default=0, server_default="0")
     contact: Mapped[str] = mapped_column(String(120))
     supervises_at: Mapped[str | None] = mapped_column(String(120))
+    # The same name folded (case, spaces), so matching compares employers in SQL.
+    supervises_key: Mapped[str | None] = mapped_column(String(120), index=True)
     coordinates_location_id: Mapped[int | None] = mapped_column(
         ForeignKey("location.id", ondelete="SET NULL")
     )
@@ -64,3 +66,45 @@ class BuddyTopic(db.Model):
         ForeignKey("buddy_profile.user_id", ondelete="CASCADE"), primary_key=True
     )
     topic: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class BuddyRequest(db.Model):
+    """A newcomer's ask for help; at most one live offer to one buddy at a time."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    newcomer_id: Mapped[int] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="CASCADE"), index=True
+    )
+    topics: Mapped[str] = mapped_column(Text)  # JSON list of step keys
+    languages: Mapped[str] = mapped_column(Text)  # JSON list of ISO 639-1 codes
+    availability: Mapped[int] = mapped_column(default=0)
+    employer: Mapped[str | None] = mapped_column(String(120))
+    message: Mapped[str | None] = mapped_column(String(500))
+    contact: Mapped[str] = mapped_column(String(120))
+    state: Mapped[str] = mapped_column(String(12), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    offers: Mapped[list["BuddyOffer"]] = relationship(
+        back_populates="request", order_by="BuddyOffer.id", passive_deletes=True
+    )
+
+
+class BuddyOffer(db.Model):
+    """The request put to one buddy, who accepts or declines before it expires."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("buddy_request.id", ondelete="CASCADE"), index=True
+    )
+    # Kept when the buddy erases their account, without saying who it was.
+    buddy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buddy_profile.user_id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+    request: Mapped[BuddyRequest] = relationship(back_populates="offers")

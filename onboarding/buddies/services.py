@@ -11,21 +11,10 @@ from ..i18n import _
 from ..staff.models import Location, StaffUser
 from ..staff.services import forbidden_error, record
 from ..validation import Fields, parse_id
-from .matching import AVAILABILITY
+from .matching import AVAILABILITY, availability_bits, availability_names, organisation_key
 from .models import BuddyLanguage, BuddyProfile, BuddyTopic
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
-AVAILABILITY_BITS = {name: 1 << index for index, name in enumerate(AVAILABILITY)}
-
-
-def availability_bits(names) -> int:
-    """The availability list as the bitmask stored in the database."""
-    return sum(AVAILABILITY_BITS[name] for name in set(names))
-
-
-def availability_names(bits: int) -> list[str]:
-    """The bitmask back as names, in their fixed order."""
-    return [name for name, bit in AVAILABILITY_BITS.items() if bits & bit]
 
 
 def _choices(fields: Fields, name: str, allowed, message) -> list[str]:
@@ -49,21 +38,27 @@ def _location(fields: Fields, name: str, required: bool) -> Location | None:
     return location
 
 
+def language_list(fields: Fields, value, name: str, required: bool = True) -> list[str]:
+    """Spoken languages as ISO 639-1 codes (pl, uk, ru...), one to ten of them."""
+    if not required and value in (None, []):
+        return []
+    if (
+        not isinstance(value, list)
+        or not 1 <= len(value) <= 10
+        or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in value)
+    ):
+        fields.errors[name] = _(
+            "Please give the languages you speak as two-letter codes, for example pl or uk."
+        )
+        return []
+    return sorted(set(value))
+
+
 def parse_profile(data: dict, pack: Pack) -> dict:
     """Check PUT /api/v1/buddy/profile; every problem is reported at once, per field."""
     fields = Fields(data)
-    languages = data.get("languages")
-    if (
-        not isinstance(languages, list)
-        or not 1 <= len(languages) <= 10
-        or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in languages)
-    ):
-        fields.errors["languages"] = _(
-            "Please give the languages you speak as two-letter codes, for example pl or uk."
-        )
-        languages = []
     values = {
-        "languages": sorted(set(languages or [])),
+        "languages": language_list(fields, data.get("languages"), "languages"),
         "topics": _choices(
             fields,
             "topics",
@@ -105,6 +100,7 @@ def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
     profile.capacity = values["capacity"]
     profile.contact = values["contact"]
     profile.supervises_at = values["supervises_at"]
+    profile.supervises_key = organisation_key(values["supervises_at"])
     profile.coordinates_location_id = (
         values["coordinates_location"].id if values["coordinates_location"] else None
     )

@@ -1,0 +1,195 @@
+"""A request for help and its offers: to the best buddy first, then the next one after a
+decline or 48 hours without an answer; contact details only after acceptance."""
+
+import json
+from datetime import datetime, timedelta
+
+from babel import Locale
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import select, update
+
+from ..accounts.models import Newcomer
+from ..clock import today_in_amsterdam, utcnow
+from ..content import Pack, current_pack, pack_text
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import ISO_CODES, _
+from ..staff.models import Location
+from ..validation import Fields
+from .matching import AVAILABILITY, Ask, Candidate, availability_bits, availability_names, why
+from .models import BuddyOffer, BuddyProfile, BuddyRequest
+from .queries import best_buddy
+from .services import language_list
+
+OFFER_HOURS = 48
+
+
+def parse_request(data: dict, pack: Pack, newcomer: Newcomer) -> dict:
+    """Check POST /api/v1/buddy/requests; the app language always counts as spoken."""
+    fields = Fields(data)
+    topics = data.get("topics")
+    keys = {step.key for step in pack.steps}
+    if not isinstance(topics, list) or not topics or any(t not in keys for t in topics):
+        fields.errors["topics"] = _("Please choose at least one step you need help with.")
+        topics = []
+    extra = language_list(fields, data.get("languages") or [], "languages", required=False)
+    availability = data.get("availability") or []
+    if not isinstance(availability, list) or any(a not in AVAILABILITY for a in availability):
+        fields.errors["availability"] = _("Please choose one of the options.")
+        availability = []
+    values = {
+        "topics": sorted(set(topics)),
+        "languages": sorted({ISO_CODES[newcomer.language], *extra}),
+        "availability": sorted(set(availability)),
+        "contact": fields.text("contact", 120, required=True),
+        "employer": fields.text("employer", 120),
+        "message": fields.text("message", 500),
+    }
+    fields.check()
+    return values
+
+
+def _ask(request: BuddyRequest, newcomer: Newcomer) -> Ask:
+    asked = {offer.buddy_id for offer in request.offers if offer.buddy_id is not None}
+    return Ask(
+        newcomer_id=newcomer.id,
+        languages=frozenset(json.loads(request.languages)),
+        location_id=newcomer.location_id,
+        village=newcomer.location.village if newcomer.location else None,
+        topics=frozenset(json.loads(request.topics)),
+        availability=frozenset(availability_names(request.availability)),
+        employer=request.employer,
+        excluded_ids=frozenset(asked),
+    )
+
+
+def offer_next(request: BuddyRequest, now: datetime) -> BuddyOffer | None:
+    """Put the request to the best buddy not asked yet, or mark it unmatched."""
+    newcomer = db.session.get(Newcomer, request.newcomer_id)
+    buddy = best_buddy(_ask(request, newcomer), today_in_amsterdam())
+    if buddy is None:
+        request.state = "unmatched"
+        return None
+    hours = current_app.config.get("BUDDY_OFFER_HOURS", OFFER_HOURS)
+    offer = BuddyOffer(
+        request=request,
+        buddy_id=buddy.user_id,
+        state="pending",
+        expires_at=now + timedelta(hours=hours),
+    )
+    buddy.last_offer_at = now
+    request.state = "pending"
+    db.session.add(offer)
+    return offer
+
+
+def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
+    """A new request, put to the best buddy at once."""
+    request = BuddyRequest(
+        newcomer_id=newcomer.id,
+        topics=json.dumps(values["topics"]),
+        languages=json.dumps(values["languages"]),
+        availability=availability_bits(values["availability"]),
+        employer=values["employer"],
+        message=values["message"],
+        contact=values["contact"],
+    )
+    db.session.add(request)
+    db.session.flush()
+    offer_next(request, utcnow())
+    db.session.commit()
+    return request
+
+
+def _offer_of(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+    offer = db.session.scalar(
+        select(BuddyOffer)
+        .where(BuddyOffer.id == offer_id, BuddyOffer.buddy_id == buddy.id)
+        .with_for_update()
+    )
+    if offer is None:
+        raise AppError("not_found", 404, _("This request for help is not for you."))
+    return offer
+
+
+def _still_open(offer: BuddyOffer, now: datetime) -> None:
+    if offer.state != "pending" or offer.expires_at <= now:
+        raise AppError("offer_closed", 409, _("This request is no longer open."))
+
+
+def accept_offer(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+    """Say yes: the match starts and both see each other's contact details. The buddy's
+    capacity holds under parallel accepts (one conditional UPDATE)."""
+    now = utcnow()
+    offer = _offer_of(buddy, offer_id)
+    _still_open(offer, now)
+    taken = db.session.execute(
+        update(BuddyProfile)
+        .where(
+            BuddyProfile.user_id == buddy.id, BuddyProfile.active_matches < BuddyProfile.capacity
+        )
+        .values(active_matches=BuddyProfile.active_matches + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        db.session.rollback()
+        raise AppError(
+            "capacity_full", 409, _("You already help as many people as you said you can.")
+        )
+    offer.state, offer.answered_at = "accepted", now
+    offer.request.state = "accepted"
+    db.session.commit()
+    return offer
+
+
+def decline_offer(buddy: Newcomer, offer_id: int, reason: str | None) -> BuddyOffer:
+    """Say no (a reason is optional); the request moves on to the next buddy at once."""
+    now = utcnow()
+    offer = _offer_of(buddy, offer_id)
+    _still_open(offer, now)
+    offer.state, offer.answered_at, offer.reason = "declined", now, reason
+    offer_next(offer.request, now)
+    db.session.commit()
+    return offer
+
+
+def expire_offers(now: datetime | None = None) -> int:
+    """Offers left unanswered past their time move on to the next buddy; returns how many."""
+    now = now or utcnow()
+    overdue = db.session.scalars(
+        select(BuddyOffer)
+        .where(BuddyOffer.state == "pending", BuddyOffer.expires_at <= now)
+        .with_for_update()
+    ).all()
+    for offer in overdue:
+        offer.state = "expired"
+        offer_next(offer.request, now)
+    db.session.commit()
+    return len(overdue)
+
+
+def why_sentence(buddy: BuddyProfile, request: BuddyRequest) -> str:
+    """Why this buddy: shared languages, the same village, the steps they can help with."""
+    newcomer = db.session.get(Newcomer, request.newcomer_id)
+    candidate = Candidate(
+        id=buddy.user_id,
+        languages=frozenset(row.language for row in buddy.languages),
+        location_id=buddy.location_id,
+        village=db.session.get(Location, buddy.location_id).village if buddy.location_id else None,
+        topics=frozenset(row.topic for row in buddy.topics),
+        availability=frozenset(availability_names(buddy.availability)),
+        capacity=buddy.capacity,
+    )
+    reasons = why(candidate, _ask(request, newcomer))
+    names = Locale.parse(str(get_locale())).languages
+    parts = [
+        _("Speaks %(languages)s.", languages=", ".join(names.get(c, c) for c in reasons.languages))
+    ]
+    if reasons.village:
+        parts.append(_("Lives in %(village)s, like you.", village=reasons.village))
+    if reasons.topics:
+        pack = current_pack()
+        titles = [pack_text(pack.step(key).title) for key in reasons.topics if pack.step(key)]
+        parts.append(_("Can help with: %(steps)s.", steps="; ".join(titles)))
+    return " ".join(parts)
