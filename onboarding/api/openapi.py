@@ -188,6 +188,36 @@ def _image(kind: str) -> dict:
 
 
 _OFFER_ID = [{"name": "offer_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_REQUEST_ID = [
+    {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+]
+_REPORT = {
+    "type": "object",
+    "required": ["reason"],
+    "properties": {
+        "reason": {"type": "string", "enum": ["no_show", "disrespect", "asked_for_money", "other"]},
+        "details": {"type": "string", "maxLength": 500},
+    },
+}
+
+
+def _buddy_action(summary: str, ids: list, unknown: str, report: bool = False) -> dict:
+    operation = {
+        "summary": summary,
+        "parameters": _CSRF + ids,
+        "responses": {
+            ("204" if report else "200"): {"description": "Done"},
+            "400": _error("Invalid input"),
+            "401": _error("Not signed in"),
+            "404": _error(unknown),
+            "409": _error("No longer open"),
+        },
+    }
+    if report:
+        operation["requestBody"] = {"required": True, **_json(_REPORT)}
+    return {"post": operation}
+
+
 _USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _BUDDY_PROFILE = {
     "type": "object",
@@ -296,6 +326,26 @@ _STAFF_PATHS = {
             },
         }
     },
+    "/api/v1/buddy/requests/{request_id}/cancel": _buddy_action(
+        "The newcomer stops asking, or ends the accepted match",
+        _REQUEST_ID,
+        "Not this newcomer's request",
+    ),
+    "/api/v1/buddy/offers/{offer_id}/end": _buddy_action(
+        "The buddy ends the accepted match", _OFFER_ID, "Not this buddy's offer"
+    ),
+    "/api/v1/buddy/requests/{request_id}/report": _buddy_action(
+        "Report the buddy (suspended at once; never matched again)",
+        _REQUEST_ID,
+        "Not this newcomer's request",
+        report=True,
+    ),
+    "/api/v1/buddy/offers/{offer_id}/report": _buddy_action(
+        "Report the newcomer (the match ends; never matched again)",
+        _OFFER_ID,
+        "Not this buddy's offer",
+        report=True,
+    ),
     "/api/v1/buddy/approve/{user_id}": {
         "post": {"summary": "Approve a buddy", **_APPROVAL},
         "delete": {"summary": "Withdraw a buddy's approval", **_APPROVAL},

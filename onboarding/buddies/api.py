@@ -15,10 +15,15 @@ from ..staff import staff_required
 from ..validation import Fields, json_body
 from .lifecycle import (
     accept_offer,
+    cancel_request,
     create_request,
     decline_offer,
+    end_match,
     expire_offers,
+    parse_report,
     parse_request,
+    report_buddy,
+    report_newcomer,
     why_sentence,
 )
 from .models import BuddyOffer, BuddyProfile, BuddyRequest
@@ -146,3 +151,33 @@ def api_decline_offer(offer_id: int):
     reason = fields.text("reason", 200)
     fields.check()
     return jsonify(offer_json(decline_offer(g.newcomer, offer_id, reason)))
+
+
+@bp.post("/buddy/requests/<id:request_id>/cancel")
+@newcomer_required
+def api_cancel_request(request_id: int):
+    """Stop asking, or end the match when it was accepted."""
+    return jsonify(request_json(cancel_request(g.newcomer, request_id)))
+
+
+@bp.post("/buddy/offers/<id:offer_id>/end")
+@newcomer_required
+def api_end_match(offer_id: int):
+    """The buddy ends the match."""
+    return jsonify(offer_json(end_match(g.newcomer, offer_id)))
+
+
+@bp.post("/buddy/requests/<id:request_id>/report")
+@newcomer_required
+def api_report_buddy(request_id: int):
+    """Report the buddy: suspended at once, reviewed by an admin, never matched again."""
+    report_buddy(g.newcomer, request_id, parse_report(json_body()))
+    return Response(status=204)
+
+
+@bp.post("/buddy/offers/<id:offer_id>/report")
+@newcomer_required
+def api_report_newcomer(offer_id: int):
+    """Report the newcomer: the match ends and the pair is never matched again."""
+    report_newcomer(g.newcomer, offer_id, parse_report(json_body()))
+    return Response(status=204)

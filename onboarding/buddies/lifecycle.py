@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from babel import Locale
 from flask import current_app
 from flask_babel import get_locale
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from ..accounts.models import Newcomer
 from ..clock import today_in_amsterdam, utcnow
@@ -18,7 +18,7 @@ from ..i18n import ISO_CODES, _
 from ..staff.models import Location
 from ..validation import Fields
 from .matching import AVAILABILITY, Ask, Candidate, availability_bits, availability_names, why
-from .models import BuddyOffer, BuddyProfile, BuddyRequest
+from .models import REPORT_REASONS, BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest
 from .queries import best_buddy
 from .services import language_list
 
@@ -50,8 +50,19 @@ def parse_request(data: dict, pack: Pack, newcomer: Newcomer) -> dict:
     return values
 
 
+def _reported_pairs(newcomer_id: int) -> set[int]:
+    """Everyone this newcomer reported or was reported by: never matched again."""
+    rows = db.session.execute(
+        select(BuddyReport.reporter_id, BuddyReport.reported_id).where(
+            or_(BuddyReport.reporter_id == newcomer_id, BuddyReport.reported_id == newcomer_id)
+        )
+    )
+    return {other for pair in rows for other in pair if other not in (None, newcomer_id)}
+
+
 def _ask(request: BuddyRequest, newcomer: Newcomer) -> Ask:
     asked = {offer.buddy_id for offer in request.offers if offer.buddy_id is not None}
+    asked |= _reported_pairs(newcomer.id)
     return Ask(
         newcomer_id=newcomer.id,
         languages=frozenset(json.loads(request.languages)),
@@ -193,3 +204,108 @@ def why_sentence(buddy: BuddyProfile, request: BuddyRequest) -> str:
         titles = [pack_text(pack.step(key).title) for key in reasons.topics if pack.step(key)]
         parts.append(_("Can help with: %(steps)s.", steps="; ".join(titles)))
     return " ".join(parts)
+
+
+def _free_place(buddy_id: int | None) -> None:
+    if buddy_id is not None:
+        db.session.execute(
+            update(BuddyProfile)
+            .where(BuddyProfile.user_id == buddy_id, BuddyProfile.active_matches > 0)
+            .values(active_matches=BuddyProfile.active_matches - 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _close(offer: BuddyOffer, now: datetime) -> None:
+    """End an accepted match or withdraw a pending offer; the buddy's place is free again."""
+    if offer.state == "accepted":
+        offer.state = "ended"
+        offer.request.state = "ended"
+        _free_place(offer.buddy_id)
+    elif offer.state == "pending":
+        offer.state = "withdrawn"
+    offer.answered_at = offer.answered_at or now
+
+
+def request_of(newcomer: Newcomer, request_id: int) -> BuddyRequest:
+    """One of the person's own requests (404 for anyone else's)."""
+    found = db.session.scalar(
+        select(BuddyRequest)
+        .where(BuddyRequest.id == request_id, BuddyRequest.newcomer_id == newcomer.id)
+        .with_for_update()
+    )
+    if found is None:
+        raise AppError("not_found", 404, _("This request for help is not yours."))
+    return found
+
+
+def cancel_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
+    """The newcomer stops asking (or ends the match when it was accepted)."""
+    request = request_of(newcomer, request_id)
+    if request.state not in ("pending", "accepted", "unmatched"):
+        raise AppError("request_closed", 409, _("This request is no longer open."))
+    now = utcnow()
+    for offer in request.offers:
+        _close(offer, now)
+    request.state = "ended" if request.state == "ended" else "cancelled"
+    db.session.commit()
+    return request
+
+
+def end_match(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+    """The buddy ends an accepted match."""
+    offer = _offer_of(buddy, offer_id)
+    if offer.state != "accepted":
+        raise AppError("offer_closed", 409, _("This request is no longer open."))
+    _close(offer, utcnow())
+    db.session.commit()
+    return offer
+
+
+def parse_report(data: dict) -> dict:
+    """The reason (no-show, disrespect, asked for money, other) and optional details."""
+    fields = Fields(data)
+    values = {
+        "reason": fields.choice("reason", REPORT_REASONS, required=True),
+        "details": fields.text("details", 500),
+    }
+    fields.check()
+    return values
+
+
+def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyReport:
+    """The newcomer reports the buddy: the buddy is suspended at once and never matched with
+    this newcomer again; an admin reviews it."""
+    request = request_of(newcomer, request_id)
+    offer = next((o for o in reversed(request.offers) if o.buddy_id is not None), None)
+    if offer is None:
+        raise AppError("nobody_to_report", 409, _("There is no buddy to report for this request."))
+    now = utcnow()
+    report = BuddyReport(
+        reporter_id=newcomer.id, reported_id=offer.buddy_id, offer_id=offer.id, **values
+    )
+    db.session.add(report)
+    db.session.execute(
+        update(BuddyProfile).where(BuddyProfile.user_id == offer.buddy_id).values(suspended_at=now)
+    )
+    _close(offer, now)
+    if request.state == "pending":
+        offer_next(request, now)
+    db.session.commit()
+    return report
+
+
+def report_newcomer(buddy: Newcomer, offer_id: int, values: dict) -> BuddyReport:
+    """The buddy reports the newcomer: the match ends and the pair is never matched again."""
+    offer = _offer_of(buddy, offer_id)
+    now = utcnow()
+    report = BuddyReport(
+        reporter_id=buddy.id, reported_id=offer.request.newcomer_id, offer_id=offer.id, **values
+    )
+    db.session.add(report)
+    was_pending = offer.state == "pending"
+    _close(offer, now)
+    if was_pending:
+        offer_next(offer.request, now)
+    db.session.commit()
+    return report

@@ -108,3 +108,24 @@ class BuddyOffer(db.Model):
     reason: Mapped[str | None] = mapped_column(String(200))
 
     request: Mapped[BuddyRequest] = relationship(back_populates="offers")
+
+
+REPORT_REASONS = ("no_show", "disrespect", "asked_for_money", "other")
+
+
+class BuddyReport(db.Model):
+    """A report by either side of a match; a reported pair is never matched again, and a
+    reported buddy is suspended until an admin has looked at it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="SET NULL"), index=True
+    )
+    reported_id: Mapped[int | None] = mapped_column(
+        ForeignKey("newcomer.id", ondelete="SET NULL"), index=True
+    )
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("buddy_offer.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(20))
+    details: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
