@@ -201,12 +201,14 @@ _REPORT = {
 }
 
 
-def _buddy_action(summary: str, ids: list, unknown: str, report: bool = False) -> dict:
+def _buddy_action(
+    summary: str, ids: list, unknown: str, report: bool = False, ok: str = "200"
+) -> dict:
     operation = {
         "summary": summary,
         "parameters": _CSRF + ids,
         "responses": {
-            ("204" if report else "200"): {"description": "Done"},
+            ("204" if report else ok): {"description": "Done"},
             "400": _error("Invalid input"),
             "401": _error("Not signed in"),
             "404": _error(unknown),
@@ -345,6 +347,39 @@ _STAFF_PATHS = {
         _OFFER_ID,
         "Not this buddy's offer",
         report=True,
+    ),
+    "/api/v1/buddy/offers/{offer_id}/help": {
+        "post": {
+            "summary": "The buddy logs help given in a match",
+            "parameters": _CSRF + _OFFER_ID,
+            "requestBody": {
+                "required": True,
+                **_json(
+                    {
+                        "type": "object",
+                        "required": ["date", "topic", "minutes"],
+                        "properties": {
+                            "date": _DATE,
+                            "topic": {"type": "string"},
+                            "minutes": {"type": "integer", "minimum": 1, "maximum": 600},
+                        },
+                    }
+                ),
+            },
+            "responses": {
+                "201": {"description": "Logged", **_json({"type": "object"})},
+                "400": _error("Invalid input"),
+                "401": _error("Not signed in"),
+                "404": _error("Not this buddy's offer"),
+                "409": _error("Not a match"),
+            },
+        }
+    },
+    "/api/v1/buddy/requests/{request_id}/thanks": _buddy_action(
+        "The newcomer thanks the buddy of the match",
+        _REQUEST_ID,
+        "Not this newcomer's request",
+        ok="204",
     ),
     "/api/v1/buddy/approve/{user_id}": {
         "post": {"summary": "Approve a buddy", **_APPROVAL},

@@ -27,6 +27,7 @@ from .lifecycle import (
     why_sentence,
 )
 from .models import BuddyOffer, BuddyProfile, BuddyRequest
+from .recognition import log_help, thank
 from .services import parse_profile, profile_for_staff, profile_json, save_profile, set_approval
 
 
@@ -180,4 +181,26 @@ def api_report_buddy(request_id: int):
 def api_report_newcomer(offer_id: int):
     """Report the newcomer: the match ends and the pair is never matched again."""
     report_newcomer(g.newcomer, offer_id, parse_report(json_body()))
+    return Response(status=204)
+
+
+@bp.post("/buddy/offers/<id:offer_id>/help")
+@newcomer_required
+def api_log_help(offer_id: int):
+    """The buddy logs help given: date, step and minutes."""
+    entry = log_help(g.newcomer, offer_id, json_body(), current_pack())
+    body = {
+        "id": entry.id,
+        "date": entry.helped_on.isoformat(),
+        "topic": entry.topic,
+        "minutes": entry.minutes,
+    }
+    return jsonify(body), 201
+
+
+@bp.post("/buddy/requests/<id:request_id>/thanks")
+@newcomer_required
+def api_thank(request_id: int):
+    """The newcomer thanks their buddy."""
+    thank(g.newcomer, request_id)
     return Response(status=204)

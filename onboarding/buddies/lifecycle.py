@@ -113,7 +113,8 @@ def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
     return request
 
 
-def _offer_of(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+def offer_of(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+    """One of the buddy's own offers, locked for this transaction (404 for anyone else's)."""
     offer = db.session.scalar(
         select(BuddyOffer)
         .where(BuddyOffer.id == offer_id, BuddyOffer.buddy_id == buddy.id)
@@ -133,7 +134,7 @@ def accept_offer(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     """Say yes: the match starts and both see each other's contact details. The buddy's
     capacity holds under parallel accepts (one conditional UPDATE)."""
     now = utcnow()
-    offer = _offer_of(buddy, offer_id)
+    offer = offer_of(buddy, offer_id)
     _still_open(offer, now)
     taken = db.session.execute(
         update(BuddyProfile)
@@ -157,7 +158,7 @@ def accept_offer(buddy: Newcomer, offer_id: int) -> BuddyOffer:
 def decline_offer(buddy: Newcomer, offer_id: int, reason: str | None) -> BuddyOffer:
     """Say no (a reason is optional); the request moves on to the next buddy at once."""
     now = utcnow()
-    offer = _offer_of(buddy, offer_id)
+    offer = offer_of(buddy, offer_id)
     _still_open(offer, now)
     offer.state, offer.answered_at, offer.reason = "declined", now, reason
     offer_next(offer.request, now)
@@ -254,7 +255,7 @@ def cancel_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
 
 def end_match(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     """The buddy ends an accepted match."""
-    offer = _offer_of(buddy, offer_id)
+    offer = offer_of(buddy, offer_id)
     if offer.state != "accepted":
         raise AppError("offer_closed", 409, _("This request is no longer open."))
     _close(offer, utcnow())
@@ -297,7 +298,7 @@ def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyRepo
 
 def report_newcomer(buddy: Newcomer, offer_id: int, values: dict) -> BuddyReport:
     """The buddy reports the newcomer: the match ends and the pair is never matched again."""
-    offer = _offer_of(buddy, offer_id)
+    offer = offer_of(buddy, offer_id)
     now = utcnow()
     report = BuddyReport(
         reporter_id=buddy.id, reported_id=offer.request.newcomer_id, offer_id=offer.id, **values

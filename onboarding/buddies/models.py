@@ -106,6 +106,7 @@ class BuddyOffer(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(String(200))
+    thanked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     request: Mapped[BuddyRequest] = relationship(back_populates="offers")
 
@@ -129,3 +130,18 @@ class BuddyReport(db.Model):
     details: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HelpLog(db.Model):
+    """Help a buddy gave (date, step, minutes), so the municipality can recognise it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("buddy_offer.id", ondelete="SET NULL"))
+    buddy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("buddy_profile.user_id", ondelete="SET NULL"), index=True
+    )
+    newcomer_id: Mapped[int | None] = mapped_column(ForeignKey("newcomer.id", ondelete="SET NULL"))
+    helped_on: Mapped[date]
+    topic: Mapped[str] = mapped_column(String(40))
+    minutes: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 
+from ..buddies.recognition import monthly_totals, totals_csv
 from ..clock import amsterdam_date
 from ..codes.qr import Card, instructions, pages, qr_svg, sheet_pdf, sheet_svg
 from ..codes.services import (
@@ -297,3 +298,21 @@ def admin_audit():
 @bp.app_context_processor
 def _staff_context() -> dict:
     return {"LANGUAGE_NAMES": LANGUAGES}
+
+
+@bp.get("/admin/buddies")
+@staff_required(admin=True)
+def admin_buddy_totals():
+    """Help given by buddies, per buddy and month."""
+    return render_template("staff/buddy_totals.html", rows=monthly_totals())
+
+
+@bp.get("/admin/buddies.csv")
+@staff_required(admin=True)
+def admin_buddy_totals_csv():
+    """The same totals as a CSV file."""
+    return Response(
+        totals_csv(monthly_totals()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="aankomst-buddy-help.csv"'},
+    )

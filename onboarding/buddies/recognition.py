@@ -1,0 +1,114 @@
+"""Recognising buddies: help logged per match, thank-yous, and monthly totals for the admin."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ..accounts.models import Newcomer
+from ..clock import amsterdam_date, today_in_amsterdam, utcnow
+from ..content import Pack
+from ..errors import AppError
+from ..extensions import db
+from ..i18n import _
+from ..validation import Fields
+from .lifecycle import offer_of, request_of
+from .models import BuddyOffer, HelpLog
+
+HELPED = ("accepted", "ended")
+
+
+def log_help(buddy: Newcomer, offer_id: int, data: dict, pack: Pack) -> HelpLog:
+    """The buddy notes help given in a match: a day in the past year, a step, minutes."""
+    offer = offer_of(buddy, offer_id)
+    if offer.state not in HELPED:
+        raise AppError("offer_closed", 409, _("Help can be logged only in a match."))
+    fields = Fields(data)
+    helped_on = fields.date("date", required=True)
+    topic = fields.choice("topic", {step.key for step in pack.steps}, required=True)
+    minutes = fields.integer("minutes", 1, 600, None)
+    if minutes is None and "minutes" not in fields.errors:
+        fields.errors["minutes"] = _(
+            "Please give a whole number from %(low)d to %(high)d.", low=1, high=600
+        )
+    today = today_in_amsterdam()
+    if helped_on and not today - timedelta(days=365) <= helped_on <= today:
+        fields.errors["date"] = _("The date must be today or in the past year.")
+    fields.check()
+    entry = HelpLog(
+        offer_id=offer.id,
+        buddy_id=buddy.id,
+        newcomer_id=offer.request.newcomer_id,
+        helped_on=helped_on,
+        topic=topic,
+        minutes=minutes,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def thank(newcomer: Newcomer, request_id: int) -> None:
+    """The newcomer says thank you to the buddy of their match (once is enough)."""
+    request = request_of(newcomer, request_id)
+    offer = next((o for o in reversed(request.offers) if o.state in HELPED), None)
+    if offer is None:
+        raise AppError("no_match", 409, _("There is no buddy to thank for this request yet."))
+    offer.thanked_at = offer.thanked_at or utcnow()
+    db.session.commit()
+
+
+def monthly_totals() -> list[dict]:
+    """Per buddy and month: help sessions, minutes, newcomers helped, thank-yous."""
+    rows: dict = defaultdict(lambda: {"sessions": 0, "minutes": 0, "newcomers": set(), "thanks": 0})
+    for entry in db.session.scalars(select(HelpLog).where(HelpLog.buddy_id.is_not(None))):
+        total = rows[(entry.buddy_id, entry.helped_on.strftime("%Y-%m"))]
+        total["sessions"] += 1
+        total["minutes"] += entry.minutes
+        total["newcomers"].add(entry.newcomer_id)
+    thanked = select(BuddyOffer).where(
+        BuddyOffer.thanked_at.is_not(None), BuddyOffer.buddy_id.is_not(None)
+    )
+    for offer in db.session.scalars(thanked):
+        rows[(offer.buddy_id, amsterdam_date(offer.thanked_at).strftime("%Y-%m"))]["thanks"] += 1
+    names = {
+        n.id: n.nickname
+        for n in db.session.scalars(select(Newcomer).where(Newcomer.id.in_({b for b, _m in rows})))
+    }
+    return [
+        {
+            "buddy_id": buddy_id,
+            "nickname": names.get(buddy_id) or _("Buddy %(number)d", number=buddy_id),
+            "month": month,
+            "sessions": total["sessions"],
+            "minutes": total["minutes"],
+            "newcomers": len(total["newcomers"] - {None}),
+            "thanks": total["thanks"],
+        }
+        for (buddy_id, month), total in sorted(
+            rows.items(), key=lambda item: (item[0][1], item[0][0])
+        )
+    ]
+
+
+def totals_csv(rows: list[dict]) -> str:
+    """The totals as CSV, for the municipality's own records or payments."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["buddy", "month", "help_sessions", "minutes", "newcomers_helped", "thank_yous"]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row["nickname"],
+                row["month"],
+                row["sessions"],
+                row["minutes"],
+                row["newcomers"],
+                row["thanks"],
+            ]
+        )
+    return out.getvalue()
