@@ -130,6 +130,7 @@ class BuddyReport(db.Model):
     details: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(10))  # "lifted" or "kept"
 
 
 class HelpLog(db.Model):

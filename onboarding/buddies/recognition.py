@@ -13,9 +13,11 @@ from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
+from ..staff.models import StaffUser
+from ..staff.services import record
 from ..validation import Fields
 from .lifecycle import offer_of, request_of
-from .models import BuddyOffer, HelpLog
+from .models import BuddyOffer, BuddyProfile, BuddyReport, HelpLog
 
 HELPED = ("accepted", "ended")
 
@@ -112,3 +114,35 @@ def totals_csv(rows: list[dict]) -> str:
             ]
         )
     return out.getvalue()
+
+
+# --- the admin's review queue for reports --------------------------------------------------
+
+
+def open_reports() -> list[BuddyReport]:
+    """Reports nobody has reviewed yet, oldest first."""
+    return list(
+        db.session.scalars(
+            select(BuddyReport).where(BuddyReport.reviewed_at.is_(None)).order_by(BuddyReport.id)
+        )
+    )
+
+
+def review_report(admin: StaffUser, report_id: int, lift: bool) -> BuddyReport:
+    """Close a report: lift the reported buddy's suspension, or keep it. The pair stays apart."""
+    report = db.session.get(BuddyReport, report_id)
+    if report is None or report.reviewed_at is not None:
+        raise AppError("not_found", 404, _("This report is not waiting for a review."))
+    report.reviewed_at = utcnow()
+    report.outcome = "lifted" if lift else "kept"
+    profile = db.session.get(BuddyProfile, report.reported_id) if report.reported_id else None
+    if profile is not None and lift:
+        profile.suspended_at = None
+    record(
+        admin,
+        f"report.{report.outcome}",
+        profile.location_id if profile else None,
+        f"report #{report.id}",
+    )
+    db.session.commit()
+    return report

@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 
-from ..buddies.recognition import monthly_totals, totals_csv
+from ..buddies.recognition import monthly_totals, open_reports, review_report, totals_csv
 from ..clock import amsterdam_date
 from ..codes.qr import Card, instructions, pages, qr_svg, sheet_pdf, sheet_svg
 from ..codes.services import (
@@ -316,3 +316,22 @@ def admin_buddy_totals_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="aankomst-buddy-help.csv"'},
     )
+
+
+@bp.get("/admin/reports")
+@staff_required(admin=True)
+def admin_reports():
+    """Reports between buddies and newcomers waiting for a decision."""
+    return render_template("staff/reports.html", reports=open_reports())
+
+
+@bp.post("/admin/reports/<id:report_id>")
+@staff_required(admin=True)
+def admin_review_report(report_id: int):
+    """Lift or keep the reported buddy's suspension."""
+    decision = request.form.get("decision")
+    if decision not in ("lift", "keep"):
+        abort(400)
+    review_report(g.staff, report_id, lift=decision == "lift")
+    flash(_("Saved."))
+    return redirect(url_for("staff.admin_reports"), code=303)

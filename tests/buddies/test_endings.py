@@ -129,3 +129,38 @@ def test_erasing_a_buddy_leaves_no_trace_of_who_it_was(
     with app.app_context():
         assert db.session.get(BuddyOffer, offer_id).buddy_id is None
         assert db.session.scalar(select(BuddyReport.reported_id)) is None
+
+
+def test_an_admin_reviews_reports_and_can_lift_a_suspension(
+    app, make_api, make_code, make_location, staff_client
+):
+    from onboarding.staff.models import AuditEntry
+
+    home, admin, buddy, buddy_id, newcomer, request_id, offer_id = accepted_match(
+        app, make_api, make_code, make_location, staff_client, capacity=3
+    )
+    newcomer.post(
+        f"/api/v1/buddy/requests/{request_id}/report",
+        json={"reason": "other", "details": "Rude on the phone"},
+    )
+    assert staff_client("coordinator", [home]).get("/staff/admin/reports").status_code == 403
+    page = admin.get("/staff/admin/reports").get_data(as_text=True)
+    assert "Rude on the phone" in page
+    with app.app_context():
+        report_id = db.session.scalar(select(BuddyReport.id))
+    assert admin.form(f"/staff/admin/reports/{report_id}", {"decision": "maybe"}).status_code == 400
+    assert admin.form(f"/staff/admin/reports/{report_id}", {"decision": "lift"}).status_code == 303
+    assert (
+        admin.form(f"/staff/admin/reports/{report_id}", {"decision": "keep"}).status_code == 404
+    )  # closed
+    with app.app_context():
+        assert db.session.get(BuddyProfile, buddy_id).suspended_at is None
+        assert db.session.get(BuddyReport, report_id).outcome == "lifted"
+        assert db.session.scalar(
+            select(AuditEntry.action).where(AuditEntry.action == "report.lifted")
+        )
+    assert "Rude on the phone" not in admin.get("/staff/admin/reports").get_data(as_text=True)
+    # Back in service for others, but never again for the newcomer who reported.
+    assert ask(newcomer).get_json()["state"] == "unmatched"
+    other = newcomer_at(make_api, make_code, home, nickname="Other")
+    assert ask(other).get_json()["buddy"]["name"] == "Marek"
