@@ -113,16 +113,20 @@ def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
     return request
 
 
+def _own_or_404(query, message):
+    """The row, locked for this transaction, if it belongs to the asker; else a 404."""
+    found = db.session.scalar(query.with_for_update())
+    if found is None:
+        raise AppError("not_found", 404, message)
+    return found
+
+
 def offer_of(buddy: Newcomer, offer_id: int) -> BuddyOffer:
-    """One of the buddy's own offers, locked for this transaction (404 for anyone else's)."""
-    offer = db.session.scalar(
-        select(BuddyOffer)
-        .where(BuddyOffer.id == offer_id, BuddyOffer.buddy_id == buddy.id)
-        .with_for_update()
+    """One of the buddy's own offers (404 for anyone else's)."""
+    return _own_or_404(
+        select(BuddyOffer).where(BuddyOffer.id == offer_id, BuddyOffer.buddy_id == buddy.id),
+        _("This request for help is not for you."),
     )
-    if offer is None:
-        raise AppError("not_found", 404, _("This request for help is not for you."))
-    return offer
 
 
 def _still_open(offer: BuddyOffer, now: datetime) -> None:
@@ -230,14 +234,12 @@ def _close(offer: BuddyOffer, now: datetime) -> None:
 
 def request_of(newcomer: Newcomer, request_id: int) -> BuddyRequest:
     """One of the person's own requests (404 for anyone else's)."""
-    found = db.session.scalar(
-        select(BuddyRequest)
-        .where(BuddyRequest.id == request_id, BuddyRequest.newcomer_id == newcomer.id)
-        .with_for_update()
+    return _own_or_404(
+        select(BuddyRequest).where(
+            BuddyRequest.id == request_id, BuddyRequest.newcomer_id == newcomer.id
+        ),
+        _("This request for help is not yours."),
     )
-    if found is None:
-        raise AppError("not_found", 404, _("This request for help is not yours."))
-    return found
 
 
 def cancel_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
