@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .accounts import models as _accounts_models  # noqa: F401
     from .accounts.views import bp as accounts_bp
     from .buddies import models as _buddies_models  # noqa: F401
+    from .buddies.views import bp as buddies_bp
     from .checklist import models as _checklist_models  # noqa: F401
     from .checklist.views import bp as checklist_bp
     from .codes import models as _codes_models  # noqa: F401
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(checklist_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(buddies_bp)
 
     from .pwa.views import asset_version
     from .pwa.views import bp as pwa_bp

@@ -21,6 +21,14 @@ DEMO_LOCATIONS = [
     ("Demo house Bloemenhof", "Noordwijkerhout"),
     ("Demo house Duinzicht", "Noordwijk"),
 ]
+# Approved demo buddies: nickname, app language, languages spoken, steps they help with.
+DEMO_BUDDIES = [
+    ("Marek", "pl", ["pl", "en", "nl"], ["register_brp", "register_gp", "bike_route"]),
+    ("Oksana", "uk", ["uk", "en"], ["ind_residence", "register_brp", "health_insurance", "digid"]),
+    ("Ivan", "bg", ["bg", "en"], ["register_rni", "first_workday", "worker_rights", "bike_route"]),
+    ("Ioana", "ro", ["ro", "en"], ["health_insurance", "register_gp", "tax_return"]),
+    ("Rafael", "pt_BR", ["pt", "en"], ["register_rni", "bank_account", "bike_route", "digid"]),
+]  # fmt: skip
 DEMO_ADMIN = "admin@demo.aankomst.test"
 DEMO_COORDINATOR = "coordinator@demo.aankomst.test"
 
@@ -64,6 +72,14 @@ def seed_demo() -> None:
     for code, name in LANGUAGES.items():
         token = ensure_demo_code(locations[0], code)
         click.echo(f"  {name:<20} {join_url(token)}?language={bcp47(code)}")
+    from .accounts.services import demo_recovery_code
+    from .buddies.services import ensure_demo_buddy
+
+    click.echo("Demo buddies (approved; sign in as one with its recovery code at /recover):")
+    for nickname, language, spoken, topics in DEMO_BUDDIES:
+        code = demo_recovery_code(f"buddy {nickname}")
+        ensure_demo_buddy(nickname, language, spoken, topics, locations[0], code)
+        click.echo(f"  {nickname:<8} speaks {', '.join(spoken):<10}  recovery code: {code}")
     click.echo("Demo staff accounts (for the coordinator desk):")
     click.echo(f"  admin        {DEMO_ADMIN}  password: {_demo_password('admin')}")
     click.echo(f"  coordinator  {DEMO_COORDINATOR}  password: {_demo_password('coordinator')}")

@@ -33,6 +33,31 @@ def test_seed_demo_is_idempotent_and_prints_working_links(app, runner, make_api)
     assert "coordinator@demo.aankomst.test" in first.output
 
 
+def test_seed_demo_buddies_are_approved_and_the_printed_codes_sign_in_as_them(
+    app, runner, make_api
+):
+    from onboarding.buddies.models import BuddyProfile
+
+    first = runner.invoke(args=["seed-demo"]).output
+    assert runner.invoke(args=["seed-demo"]).output == first
+    with app.app_context():
+        profiles = db.session.scalars(select(BuddyProfile)).all()
+        assert len(profiles) == 5 and all(p.approved_at for p in profiles)
+    token = re.search(r"https://aankomst\.example/join/(\S+)\?language=pl", first).group(1)
+    newcomer = make_api()
+    newcomer.post("/api/v1/join", json=join_body(token, language="pl"))
+    made = newcomer.post(
+        "/api/v1/buddy/requests", json={"topics": ["bike_route"], "contact": "ola"}
+    ).get_json()
+    assert made["state"] == "pending" and made["buddy"]["name"] == "Marek"
+    code = re.search(r"Marek .* recovery code: (\S+)", first).group(1)
+    buddy = make_api()
+    assert buddy.post("/api/v1/recover", json={"recovery_code": code}).status_code == 200
+    assert [o["state"] for o in buddy.get("/api/v1/buddy/requests").get_json()["received"]] == [
+        "pending"
+    ]
+
+
 def test_demo_links_depend_on_the_secret_key(other_app):
     from onboarding.codes.services import demo_token
 

@@ -12,7 +12,7 @@ from ..codes.services import redeem_code
 from ..errors import AppError
 from ..extensions import db, utcnow
 from ..i18n import _, normalize_language
-from ..security import hash_token
+from ..security import hash_token, keyed_digest
 from ..validation import Fields
 from .models import STAY_PLANS, DeviceSession, Newcomer, RecoveryToken
 
@@ -37,6 +37,13 @@ class Profile:
 def new_recovery_code() -> str:
     """80 random bits as four groups of four characters, e.g. `7K2M-QX4D-...`."""
     chars = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+    return "-".join(chars[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
+
+
+def demo_recovery_code(name: str) -> str:
+    """A recovery code derived from SECRET_KEY, so seed-demo prints the same one every run."""
+    bits = int.from_bytes(keyed_digest("demo-recovery-code", name, 10))
+    chars = "".join(_RECOVERY_ALPHABET[(bits >> (5 * i)) & 31] for i in range(_RECOVERY_LENGTH))
     return "-".join(chars[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
 
 
@@ -238,7 +245,7 @@ def export_newcomer(newcomer: Newcomer) -> dict:
             for s in newcomer.sessions
         ],
         "offline_changes_received": sync_count,
-        "buddy_profile": _buddy_export(newcomer),
+        **_buddy_export(newcomer),
         "not_stored": _(
             "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
             "stored only in a scrambled form that cannot be turned back into the code."
@@ -246,12 +253,10 @@ def export_newcomer(newcomer: Newcomer) -> dict:
     }
 
 
-def _buddy_export(newcomer: Newcomer) -> dict | None:
-    from ..buddies.models import BuddyProfile
-    from ..buddies.services import profile_json
+def _buddy_export(newcomer: Newcomer) -> dict:
+    from ..buddies.recognition import buddy_export
 
-    profile = db.session.get(BuddyProfile, newcomer.id)
-    return profile_json(profile) if profile else None
+    return buddy_export(newcomer)
 
 
 def erase_newcomer(newcomer: Newcomer) -> None:

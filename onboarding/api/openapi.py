@@ -333,6 +333,11 @@ _STAFF_PATHS = {
         _REQUEST_ID,
         "Not this newcomer's request",
     ),
+    "/api/v1/buddy/requests/{request_id}/retry": _buddy_action(
+        "Ask again after nobody was free (an unmatched request only)",
+        _REQUEST_ID,
+        "Not this newcomer's request",
+    ),
     "/api/v1/buddy/offers/{offer_id}/end": _buddy_action(
         "The buddy ends the accepted match", _OFFER_ID, "Not this buddy's offer"
     ),

@@ -1,32 +1,28 @@
 """Buddy API: opting in, and approval by staff."""
 
-import json
-
 from flask import Response, g, jsonify, request
-from sqlalchemy import select
 
 from ..accounts import newcomer_required
-from ..accounts.models import Newcomer
 from ..api import bp
 from ..content import current_pack
-from ..extensions import db
-from ..i18n import _
 from ..staff import staff_required
-from ..validation import Fields, json_body
+from ..validation import json_body
 from .lifecycle import (
     accept_offer,
     cancel_request,
     create_request,
     decline_offer,
     end_match,
-    expire_offers,
+    offers_received,
+    parse_decline,
     parse_report,
     parse_request,
     report_buddy,
     report_newcomer,
-    why_sentence,
+    requests_made,
+    retry_request,
 )
-from .models import BuddyOffer, BuddyProfile, BuddyRequest
+from .present import offer_json, request_json
 from .recognition import log_help, thank
 from .services import parse_profile, profile_for_staff, profile_json, save_profile, set_approval
 
@@ -58,58 +54,6 @@ def api_buddy_withdraw(user_id: int):
 # --- requests and offers -------------------------------------------------------------------
 
 
-def _name(newcomer: Newcomer | None, fallback: str) -> str:
-    return newcomer.nickname if newcomer and newcomer.nickname else fallback
-
-
-def _languages(codes) -> list[str]:
-    return sorted(codes)
-
-
-def request_json(request: BuddyRequest) -> dict:
-    """A request as its newcomer sees it: the buddy's contact only once they accepted."""
-    offer = request.offers[-1] if request.offers else None
-    live = offer if offer and offer.state in ("pending", "accepted") else None
-    buddy = db.session.get(BuddyProfile, live.buddy_id) if live and live.buddy_id else None
-    person = db.session.get(Newcomer, buddy.user_id) if buddy else None
-    body = {
-        "id": request.id,
-        "state": request.state,
-        "topics": json.loads(request.topics),
-        "why": why_sentence(buddy, request) if buddy else None,
-        "buddy": None,
-    }
-    if buddy:
-        body["buddy"] = {
-            "name": _name(person, _("Buddy")),
-            "languages": [row.language for row in buddy.languages],
-        }
-        if request.state == "accepted":
-            body["buddy"]["contact"] = buddy.contact
-    return body
-
-
-def offer_json(offer: BuddyOffer) -> dict:
-    """An offer as its buddy sees it: the newcomer's contact only after accepting."""
-    request = offer.request
-    newcomer = db.session.get(Newcomer, request.newcomer_id)
-    body = {
-        "id": offer.id,
-        "state": offer.state,
-        "topics": json.loads(request.topics),
-        "message": request.message,
-        "newcomer": {
-            "name": _name(newcomer, _("Newcomer")),
-            "languages": json.loads(request.languages),
-            "location": newcomer.location.name if newcomer and newcomer.location else None,
-        },
-        "expires_at": offer.expires_at.isoformat(),
-    }
-    if offer.state == "accepted":
-        body["newcomer"]["contact"] = request.contact
-    return body
-
-
 @bp.post("/buddy/requests")
 @newcomer_required
 def api_create_request():
@@ -122,15 +66,8 @@ def api_create_request():
 @newcomer_required
 def api_list_requests():
     """The person's own requests, and the offers they received as a buddy."""
-    expire_offers()  # also checked here, so nobody waits for the cron job
-    made = db.session.scalars(
-        select(BuddyRequest)
-        .where(BuddyRequest.newcomer_id == g.newcomer.id)
-        .order_by(BuddyRequest.id)
-    )
-    received = db.session.scalars(
-        select(BuddyOffer).where(BuddyOffer.buddy_id == g.newcomer.id).order_by(BuddyOffer.id)
-    )
+    made = requests_made(g.newcomer)
+    received = offers_received(g.newcomer)
     return jsonify(
         {"made": [request_json(r) for r in made], "received": [offer_json(o) for o in received]}
     )
@@ -147,10 +84,7 @@ def api_accept_offer(offer_id: int):
 @newcomer_required
 def api_decline_offer(offer_id: int):
     """Say no; the request moves on to the next buddy."""
-    data = request.get_json(silent=True) if request.data else {}
-    fields = Fields(data if isinstance(data, dict) else {})
-    reason = fields.text("reason", 200)
-    fields.check()
+    reason = parse_decline(json_body() if request.data else {})
     return jsonify(offer_json(decline_offer(g.newcomer, offer_id, reason)))
 
 
@@ -159,6 +93,13 @@ def api_decline_offer(offer_id: int):
 def api_cancel_request(request_id: int):
     """Stop asking, or end the match when it was accepted."""
     return jsonify(request_json(cancel_request(g.newcomer, request_id)))
+
+
+@bp.post("/buddy/requests/<id:request_id>/retry")
+@newcomer_required
+def api_retry_request(request_id: int):
+    """Ask again after nobody was free."""
+    return jsonify(request_json(retry_request(g.newcomer, request_id)))
 
 
 @bp.post("/buddy/offers/<id:offer_id>/end")

@@ -2,11 +2,10 @@
 decline or 48 hours without an answer; contact details only after acceptance."""
 
 import json
+from collections import Counter
 from datetime import datetime, timedelta
 
-from babel import Locale
 from flask import current_app
-from flask_babel import get_locale
 from sqlalchemy import or_, select, update
 
 from ..accounts.models import Newcomer
@@ -20,7 +19,7 @@ from ..validation import Fields
 from .matching import AVAILABILITY, Ask, Candidate, availability_bits, availability_names, why
 from .models import REPORT_REASONS, BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest
 from .queries import best_buddy
-from .services import language_list
+from .services import language_list, language_names
 
 OFFER_HOURS = 48
 
@@ -60,7 +59,7 @@ def _reported_pairs(newcomer_id: int) -> set[int]:
     return {other for pair in rows for other in pair if other not in (None, newcomer_id)}
 
 
-def _ask(request: BuddyRequest, newcomer: Newcomer) -> Ask:
+def ask_for(request: BuddyRequest, newcomer: Newcomer) -> Ask:
     asked = {offer.buddy_id for offer in request.offers if offer.buddy_id is not None}
     asked |= _reported_pairs(newcomer.id)
     return Ask(
@@ -78,7 +77,7 @@ def _ask(request: BuddyRequest, newcomer: Newcomer) -> Ask:
 def offer_next(request: BuddyRequest, now: datetime) -> BuddyOffer | None:
     """Put the request to the best buddy not asked yet, or mark it unmatched."""
     newcomer = db.session.get(Newcomer, request.newcomer_id)
-    buddy = best_buddy(_ask(request, newcomer), today_in_amsterdam())
+    buddy = best_buddy(ask_for(request, newcomer), today_in_amsterdam())
     if buddy is None:
         request.state = "unmatched"
         return None
@@ -111,6 +110,72 @@ def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
     offer_next(request, utcnow())
     db.session.commit()
     return request
+
+
+def retry_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
+    """Ask again after nobody was free: buddies may have been approved or freed up since."""
+    request = request_of(newcomer, request_id)
+    if request.state != "unmatched":
+        raise AppError("request_closed", 409, _("This request is no longer open."))
+    offer_next(request, utcnow())
+    db.session.commit()
+    return request
+
+
+def requests_made(newcomer: Newcomer) -> list[BuddyRequest]:
+    """The person's own requests, oldest first; unanswered offers are moved on first."""
+    expire_offers()  # also checked on read, so nobody waits for the cron job
+    return list(
+        db.session.scalars(
+            select(BuddyRequest)
+            .where(BuddyRequest.newcomer_id == newcomer.id)
+            .order_by(BuddyRequest.id)
+        )
+    )
+
+
+def offers_received(buddy: Newcomer) -> list[BuddyOffer]:
+    """The requests put to this person as a buddy, oldest first."""
+    expire_offers()
+    return list(
+        db.session.scalars(
+            select(BuddyOffer).where(BuddyOffer.buddy_id == buddy.id).order_by(BuddyOffer.id)
+        )
+    )
+
+
+def live_offer(request: BuddyRequest) -> BuddyOffer | None:
+    """The offer out now (pending) or the match (accepted), if there is one."""
+    offer = request.offers[-1] if request.offers else None
+    return offer if offer and offer.state in ("pending", "accepted") else None
+
+
+def matched_offer(request: BuddyRequest) -> BuddyOffer | None:
+    """The offer that became a match (accepted, or ended since), if any."""
+    return next((o for o in reversed(request.offers) if o.state in ("accepted", "ended")), None)
+
+
+def first_activity(topics: list[str], pack: Pack) -> str:
+    """Something to do together first: from the earliest requested step that suggests one."""
+    for step in pack.steps:
+        if step.key in topics and step.buddy_activity:
+            return pack_text(step.buddy_activity)
+    return _("Meet for a coffee and go through your checklist together.")
+
+
+def unmet_need(location_id: int, pack: Pack) -> tuple[list, list]:
+    """How many requests of this location's newcomers found no buddy, by their language and by
+    step; counts only, nobody's name or message."""
+    rows = db.session.execute(
+        select(Newcomer.language, BuddyRequest.topics)
+        .join(Newcomer, Newcomer.id == BuddyRequest.newcomer_id)
+        .where(Newcomer.location_id == location_id, BuddyRequest.state == "unmatched")
+    ).all()
+    by_language = Counter(ISO_CODES[language] for language, _topics in rows)
+    by_step = Counter(key for _language, topics in rows for key in json.loads(topics))
+    steps = [(pack_text(step.title), by_step[step.key]) for step in pack.steps if by_step[step.key]]
+    languages = sorted(zip(language_names(by_language), by_language.values(), strict=True))
+    return languages, steps
 
 
 def _own_or_404(query, message):
@@ -197,11 +262,8 @@ def why_sentence(buddy: BuddyProfile, request: BuddyRequest) -> str:
         availability=frozenset(availability_names(buddy.availability)),
         capacity=buddy.capacity,
     )
-    reasons = why(candidate, _ask(request, newcomer))
-    names = Locale.parse(str(get_locale())).languages
-    parts = [
-        _("Speaks %(languages)s.", languages=", ".join(names.get(c, c) for c in reasons.languages))
-    ]
+    reasons = why(candidate, ask_for(request, newcomer))
+    parts = [_("Speaks %(languages)s.", languages=", ".join(language_names(reasons.languages)))]
     if reasons.village:
         parts.append(_("Lives in %(village)s, like you.", village=reasons.village))
     if reasons.topics:
@@ -263,6 +325,14 @@ def end_match(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     _close(offer, utcnow())
     db.session.commit()
     return offer
+
+
+def parse_decline(data: dict) -> str | None:
+    """The optional reason for saying no."""
+    fields = Fields(data)
+    reason = fields.text("reason", 200)
+    fields.check()
+    return reason
 
 
 def parse_report(data: dict) -> dict:

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from collections import defaultdict
 from datetime import timedelta
 
@@ -16,8 +17,10 @@ from ..i18n import _
 from ..staff.models import StaffUser
 from ..staff.services import record
 from ..validation import Fields
-from .lifecycle import offer_of, request_of
-from .models import BuddyOffer, BuddyProfile, BuddyReport, HelpLog
+from .lifecycle import matched_offer, offer_of, request_of
+from .matching import availability_names
+from .models import BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest, HelpLog
+from .services import profile_json
 
 HELPED = ("accepted", "ended")
 
@@ -55,11 +58,69 @@ def log_help(buddy: Newcomer, offer_id: int, data: dict, pack: Pack) -> HelpLog:
 def thank(newcomer: Newcomer, request_id: int) -> None:
     """The newcomer says thank you to the buddy of their match (once is enough)."""
     request = request_of(newcomer, request_id)
-    offer = next((o for o in reversed(request.offers) if o.state in HELPED), None)
+    offer = matched_offer(request)
     if offer is None:
         raise AppError("no_match", 409, _("There is no buddy to thank for this request yet."))
     offer.thanked_at = offer.thanked_at or utcnow()
     db.session.commit()
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def buddy_export(person: Newcomer) -> dict:
+    """What the buddy feature holds about this person, for their data export: their profile,
+    requests, the requests put to them, help they logged and reports they made. Never the
+    other person's contact details, nor who reported them."""
+    profile = db.session.get(BuddyProfile, person.id)
+    requests = db.session.scalars(
+        select(BuddyRequest).where(BuddyRequest.newcomer_id == person.id).order_by(BuddyRequest.id)
+    )
+    offers = db.session.scalars(
+        select(BuddyOffer).where(BuddyOffer.buddy_id == person.id).order_by(BuddyOffer.id)
+    )
+    helped = db.session.scalars(
+        select(HelpLog).where(HelpLog.buddy_id == person.id).order_by(HelpLog.id)
+    )
+    reports = db.session.scalars(
+        select(BuddyReport).where(BuddyReport.reporter_id == person.id).order_by(BuddyReport.id)
+    )
+    return {
+        "buddy_profile": profile_json(profile) if profile else None,
+        "buddy_requests": [
+            {
+                "id": r.id,
+                "state": r.state,
+                "topics": json.loads(r.topics),
+                "languages": json.loads(r.languages),
+                "availability": availability_names(r.availability),
+                "employer": r.employer,
+                "message": r.message,
+                "contact": r.contact,
+                "asked_at": _iso(r.created_at),
+            }
+            for r in requests
+        ],
+        "buddy_requests_received": [
+            {
+                "id": o.id,
+                "state": o.state,
+                "received_at": _iso(o.created_at),
+                "answered_at": _iso(o.answered_at),
+                "reason": o.reason,
+            }
+            for o in offers
+        ],
+        "buddy_help_given": [
+            {"date": h.helped_on.isoformat(), "topic": h.topic, "minutes": h.minutes}
+            for h in helped
+        ],
+        "buddy_reports_made": [
+            {"reason": r.reason, "details": r.details, "reported_at": _iso(r.created_at)}
+            for r in reports
+        ],
+    }
 
 
 def monthly_totals() -> list[dict]:

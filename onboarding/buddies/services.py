@@ -1,6 +1,12 @@
 """Becoming a buddy and being approved; matching and requests build on these."""
 
 import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from babel import Locale
+from flask_babel import get_locale
+from sqlalchemy import select
 
 from ..accounts.models import Newcomer
 from ..clock import today_in_amsterdam, utcnow
@@ -8,6 +14,7 @@ from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
+from ..security import hash_token
 from ..staff.models import Location, StaffUser
 from ..staff.services import forbidden_error, record
 from ..validation import Fields, parse_id
@@ -52,6 +59,12 @@ def language_list(fields: Fields, value, name: str, required: bool = True) -> li
         )
         return []
     return sorted(set(value))
+
+
+def language_names(codes) -> list[str]:
+    """ISO 639-1 codes as language names in the page's language (from CLDR)."""
+    names = Locale.parse(str(get_locale())).languages
+    return [names.get(code, code) for code in codes]
 
 
 def parse_profile(data: dict, pack: Pack) -> dict:
@@ -149,3 +162,71 @@ def profile_json(profile: BuddyProfile) -> dict:
         "away_until": profile.away_until.isoformat() if profile.away_until else None,
         "away": bool(profile.away_until and profile.away_until >= today_in_amsterdam()),
     }
+
+
+@dataclass
+class DeskBuddy:
+    """A buddy as their location's desk shows them: no contact details, nothing they asked."""
+
+    profile: BuddyProfile
+    name: str
+    languages: list[str]
+
+
+def buddies_at(location_id: int) -> list[DeskBuddy]:
+    """The buddy profiles of one location, for approval on its desk: waiting ones first."""
+    profiles = db.session.scalars(
+        select(BuddyProfile)
+        .where(BuddyProfile.location_id == location_id)
+        .order_by(BuddyProfile.approved_at.is_not(None), BuddyProfile.user_id)
+    )
+    return [
+        DeskBuddy(
+            profile,
+            db.session.get(Newcomer, profile.user_id).nickname
+            or _("Buddy %(number)d", number=profile.user_id),
+            language_names(row.language for row in profile.languages),
+        )
+        for profile in profiles
+    ]
+
+
+def ensure_demo_buddy(
+    nickname: str,
+    language: str,
+    spoken: list[str],
+    topics: list[str],
+    location: Location,
+    recovery_code: str,
+) -> Newcomer:
+    """An approved demo buddy, found again by its recovery code (so seeding twice is a no-op)."""
+    found = db.session.scalar(
+        select(Newcomer).where(Newcomer.recovery_hash == hash_token(recovery_code))
+    )
+    if found is not None:
+        return found
+    newcomer = Newcomer(
+        nickname=nickname,
+        language=language,
+        arrival_date=today_in_amsterdam() - timedelta(days=2 * 365),
+        stay_plan="settle",
+        location_id=location.id,
+        recovery_hash=hash_token(recovery_code),
+    )
+    db.session.add(newcomer)
+    db.session.flush()
+    db.session.add(
+        BuddyProfile(
+            user_id=newcomer.id,
+            location_id=location.id,
+            availability=availability_bits(AVAILABILITY),
+            capacity=3,
+            active_matches=0,
+            contact=f"@demo_{nickname.lower()} (Signal, demo)",
+            approved_at=utcnow(),
+            languages=[BuddyLanguage(language=code) for code in spoken],
+            topics=[BuddyTopic(topic=key) for key in topics],
+        )
+    )
+    db.session.commit()
+    return newcomer

@@ -9,7 +9,13 @@ from collections.abc import Iterator
 
 import yaml
 
-from .pack import PLACE_TEXT_FIELDS, STEP_TEXT_FIELDS, STEP_TEXT_LIST_FIELDS, verified_fields
+from .pack import (
+    PLACE_TEXT_FIELDS,
+    STEP_OPTIONAL_TEXT_FIELDS,
+    STEP_TEXT_FIELDS,
+    STEP_TEXT_LIST_FIELDS,
+    verified_fields,
+)
 
 
 def _messages(data: dict) -> Iterator[tuple[str, str]]:
@@ -18,6 +24,9 @@ def _messages(data: dict) -> Iterator[tuple[str, str]]:
         key = data["key"]
         for name in STEP_TEXT_FIELDS:
             yield f"step {key}: {name}", data[name]
+        for name in STEP_OPTIONAL_TEXT_FIELDS:
+            if data.get(name):
+                yield f"step {key}: {name}", data[name]
         for name in STEP_TEXT_LIST_FIELDS:
             hint = " (shown beside its Dutch version)" if name == "key_sentences" else ""
             for text in data.get(name) or []:

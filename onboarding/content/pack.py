@@ -18,6 +18,8 @@ TEMPORARY_PROTECTION_RULES = (None, "include", "exclude", "only")
 # Step fields holding text for people (translated); the rest are data.
 STEP_TEXT_FIELDS = ("title", "summary")
 STEP_TEXT_LIST_FIELDS = ("why", "rights", "how", "bring", "key_sentences")
+# Optional texts of a step: what a buddy and a newcomer could do together first.
+STEP_OPTIONAL_TEXT_FIELDS = ("buddy_activity",)
 PLACE_TEXT_FIELDS = ("description", "hours")
 # What Babel takes for a printf placeholder, such as the "% o" in "25% of".
 _FORMAT_LOOKALIKE = re.compile(r"%[-#0 +]?\d*(?:\.\d+)?[hlL]?[diouxXeEfFgGcrs]")
@@ -98,6 +100,7 @@ class Step:
     places: tuple[Place, ...]
     sources: tuple[str, ...]
     unverified: tuple[str, ...] = field(default=(), compare=False)
+    buddy_activity: str | None = None
 
     def applies_to(self, stay_plan: str, temporary_protection: bool) -> bool:
         """Whether this step belongs on the checklist of a person with this plan."""
@@ -114,6 +117,7 @@ class Step:
     def texts(self) -> list[str]:
         """Every text of the step that a person can see (for translation checks)."""
         texts = [getattr(self, name) for name in STEP_TEXT_FIELDS]
+        texts.extend(t for name in STEP_OPTIONAL_TEXT_FIELDS if (t := getattr(self, name)))
         for name in STEP_TEXT_LIST_FIELDS:
             texts.extend(getattr(self, name))
         for place in self.places:
@@ -239,6 +243,7 @@ def _step(path: Path, raw: dict, places: dict[str, Place], all_places: set[str])
         places=tuple(places[pid] for pid in place_ids if pid in places),
         sources=tuple(raw.get("sources") or ()),
         unverified=tuple(raw.get("unverified") or ()),
+        buddy_activity=str(raw["buddy_activity"]).strip() if raw.get("buddy_activity") else None,
     )
 
 

@@ -12,7 +12,9 @@ from flask import (
     url_for,
 )
 
+from ..buddies.lifecycle import unmet_need
 from ..buddies.recognition import monthly_totals, open_reports, review_report, totals_csv
+from ..buddies.services import buddies_at, profile_for_staff, set_approval
 from ..clock import amsterdam_date
 from ..codes.qr import Card, instructions, pages, qr_svg, sheet_pdf, sheet_svg
 from ..codes.services import (
@@ -126,9 +128,25 @@ def desk(location_id: int):
         counts=code_counts(location),
         codes=[(code, code_state(code)) for code in codes],
         arrivals=arrivals(location, current_pack()),
+        buddies=buddies_at(location.id),
+        unmet=unmet_need(location.id, current_pack()),
         errors=errors,
         form=request.form,
     ), (400 if errors else 200)
+
+
+@bp.post("/buddies/<id:user_id>/<choice>")
+@staff_required()
+def buddy_approval(user_id: int, choice: str):
+    """Approve a buddy of one's location, or withdraw the approval, from the desk."""
+    if choice not in ("approve", "withdraw"):
+        abort(404)
+    profile = profile_for_staff(g.staff, user_id)
+    set_approval(g.staff, profile, approved=choice == "approve")
+    flash(_("Approved.") if choice == "approve" else _("Approval withdrawn."))
+    return redirect(
+        url_for("staff.desk", location_id=profile.location_id, _anchor="buddies"), code=303
+    )
 
 
 @bp.post("/codes/<id:code_id>/revoke")
