@@ -85,6 +85,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .checklist import models as _checklist_models  # noqa: F401
     from .checklist.views import bp as checklist_bp
     from .codes import models as _codes_models  # noqa: F401
+    from .push import models as _push_models  # noqa: F401
     from .staff import load_staff
     from .staff import models as _staff_models  # noqa: F401
     from .staff.views import bp as staff_bp
@@ -103,8 +104,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("ASSET_VERSION", asset_version())
     app.register_blueprint(pwa_bp)
 
-    from . import api, cli, templating
+    from . import api, cli, push, templating
 
+    push.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     security.init_app(app)

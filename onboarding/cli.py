@@ -271,6 +271,54 @@ def buddies_expire() -> None:
     click.echo(f"{expire_offers()} offer(s) moved on.")
 
 
+vapid_cli = AppGroup("vapid", help="Web push keys.")
+
+
+@vapid_cli.command("generate")
+def vapid_generate() -> None:
+    """Print a new VAPID key pair. Changing keys breaks every subscription: do it once."""
+    from .push.keys import generate_keys
+
+    private, public = generate_keys()
+    click.echo(f"VAPID_PRIVATE_KEY={private}")
+    click.echo(f"VAPID_PUBLIC_KEY={public}")
+
+
+reminders_cli = AppGroup("reminders", help="Deadline reminders by web push.")
+
+
+@reminders_cli.command("send")
+def reminders_send() -> None:
+    """Queue today's reminders and send everything due (run from cron, e.g. every 15 min)."""
+    from .content import current_pack
+    from .push.keys import vapid
+    from .push.reminders import queue_reminders
+    from .push.sender import send_due
+
+    if vapid() is None:
+        _fail(
+            "Push is not configured: set VAPID_PRIVATE_KEY and VAPID_SUBJECT "
+            "(make keys with: flask --app wsgi vapid generate)."
+        )
+    queued = queue_reminders(current_pack())
+    summary = send_due()
+    click.echo(f"{len(queued)} reminder(s) queued; {summary}.")
+
+
+@click.command("worker")
+@with_appcontext
+def worker() -> None:
+    """Run an RQ worker for push jobs (needs REDIS_URL)."""
+    from rq import Worker
+
+    from .push.jobs import QUEUE, redis_connection
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        _fail("REDIS_URL is not set: without it, push jobs run in the web process itself.")
+    Worker([QUEUE], connection=redis_connection(url)).work()
+
+
 pwa_cli = AppGroup("pwa", help="The installable app.")
 
 
@@ -285,6 +333,7 @@ def pwa_icons() -> None:
 
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)
     for group in (
         location_cli,
         staff_cli,
@@ -293,5 +342,7 @@ def init_app(app) -> None:
         translate_cli,
         pwa_cli,
         buddies_cli,
+        vapid_cli,
+        reminders_cli,
     ):
         app.cli.add_command(group)

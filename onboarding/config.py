@@ -12,6 +12,19 @@ class ConfigError(RuntimeError):
     """Raised at start-up when the environment cannot give a safe configuration."""
 
 
+def _days_list(value: str) -> tuple[int, ...]:
+    """Days before a due date that get a reminder, e.g. "3,1"."""
+    try:
+        days = tuple(sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True))
+    except ValueError:
+        raise ConfigError(
+            f"AANKOMST_REMINDER_DAYS must be numbers like 3,1 (got {value!r})"
+        ) from None
+    if any(day < 1 or day > 60 for day in days):
+        raise ConfigError("AANKOMST_REMINDER_DAYS must be whole days from 1 to 60")
+    return days
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """A random key kept in the instance folder, so demo links stay the same between runs."""
     key_file = instance_path / "secret_key"
@@ -47,6 +60,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "VAPID_PRIVATE_KEY": env.get("VAPID_PRIVATE_KEY") or None,
         "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or None,
         "AANKOMST_PUSH_ALLOW_INSECURE": env.get("AANKOMST_PUSH_ALLOW_INSECURE") == "1",
+        "REMINDER_DAYS_BEFORE": _days_list(env.get("AANKOMST_REMINDER_DAYS", "3,1")),
         # Newcomers keep their phone: a long session, renewed on every visit.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=180),
         "SESSION_REFRESH_EACH_REQUEST": True,

@@ -40,6 +40,50 @@ self.addEventListener("activate", (event) => {
   );
 });
 
+self.addEventListener("push", (event) => {
+  // A reminder or buddy news: title, one line and the page to open, in the person's language.
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data?.text() };
+  }
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Aankomst", {
+      body: data.body || "",
+      icon: "__ICON__",
+      badge: "__BADGE__",
+      tag: data.tag,
+      lang: data.lang,
+      data: { url: sameOriginPath(data.url) },
+    }),
+  );
+});
+
+function sameOriginPath(url) {
+  // Only ever open a page of this app.
+  try {
+    const target = new URL(url || "/", self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search : "/";
+  } catch {
+    return "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  // Focus a window of the app that is already open (on that page), or open one.
+  event.notification.close();
+  const url = sameOriginPath(event.notification.data?.url);
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(async (windows) => {
+      const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+      if (!open) return self.clients.openWindow(url);
+      const shown = new URL(open.url).pathname === url ? open : await open.navigate(url);
+      return (shown || open).focus().catch(() => shown || open);
+    }),
+  );
+});
+
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "SKIP_WAITING") self.skipWaiting();

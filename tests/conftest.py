@@ -11,6 +11,7 @@ from werkzeug.serving import make_server
 
 from onboarding import create_app
 from onboarding.extensions import db
+from onboarding.push.keys import generate_keys
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI") == "true"
@@ -23,6 +24,11 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+# One VAPID key pair for the whole test run; the push tests check signatures against it.
+VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY = generate_keys()
+VAPID_SUBJECT = "mailto:push-test@aankomst.example"
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -31,6 +37,10 @@ def make_app(database_url: str, **overrides):
         "AANKOMST_PUBLIC_URL": "https://aankomst.example",
         "SERVER_NAME": None,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "VAPID_PRIVATE_KEY": VAPID_PRIVATE_KEY,
+        "VAPID_SUBJECT": VAPID_SUBJECT,
+        # The stand-in push service listens on 127.0.0.1.
+        "AANKOMST_PUSH_ALLOW_INSECURE": True,
     }
     config.update(overrides)
     return create_app(config)
@@ -97,12 +107,16 @@ class ApiClient:
     def token(self) -> str:
         return self.client.get("/api/v1/csrf").get_json()["csrf_token"]
 
+    # buffered: the response is closed once read, as a real server does, so work queued to
+    # run after the response (push notifications) happens before the call returns.
     def get(self, path, **kwargs):
-        return self.client.get(path, **kwargs)
+        return self.client.get(path, buffered=True, **kwargs)
 
     def _unsafe(self, method, path, json=None, headers=None, **kwargs):
         headers = {"X-CSRFToken": self.token(), **(headers or {})}
-        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+        return self.client.open(
+            path, method=method, json=json, headers=headers, buffered=True, **kwargs
+        )
 
     def post(self, path, json=None, **kwargs):
         return self._unsafe("POST", path, json, **kwargs)
@@ -115,7 +129,9 @@ class ApiClient:
 
     def form(self, path, data, **kwargs):
         """Submit a form the way a browser does: with the page's CSRF token."""
-        return self.client.post(path, data={"csrf_token": self.token(), **data}, **kwargs)
+        return self.client.post(
+            path, data={"csrf_token": self.token(), **data}, buffered=True, **kwargs
+        )
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from ..codes.limits import unknown_code_limit
 from ..codes.services import find_usable_code
 from ..errors import AppError, ValidationError
 from ..i18n import _, normalize_language
+from ..push.services import preferences, update_preferences
 from ..security import decrypt_secret, encrypt_secret
 from . import already_signed_in_error, newcomer_required, sign_in, sign_out
 from .models import STAY_PLANS
@@ -157,13 +158,9 @@ def logout():
     return response
 
 
-@bp.route("/settings", methods=["GET", "POST"])
-@newcomer_required
-def settings():
-    """Change stay plan, dates and nickname; due dates follow."""
-    newcomer = g.newcomer
-    errors: dict = {}
-    values = {
+def _current_values(newcomer) -> dict:
+    """The settings form filled in with what is stored."""
+    return {
         "arrival_date": newcomer.arrival_date.isoformat(),
         "first_workday_date": (
             newcomer.first_workday_date.isoformat() if newcomer.first_workday_date else ""
@@ -172,6 +169,15 @@ def settings():
         "nickname": newcomer.nickname or "",
         "temporary_protection": "1" if newcomer.temporary_protection else "",
     }
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@newcomer_required
+def settings():
+    """Change stay plan, dates and nickname; due dates follow."""
+    newcomer = g.newcomer
+    errors: dict = {}
+    values = _current_values(newcomer)
     if request.method == "POST":
         values = _form_data()
         try:
@@ -181,9 +187,35 @@ def settings():
         else:
             flash(_("Saved. Your dates and steps are up to date."))
             return redirect(url_for("checklist.home"), code=303)
+    return _settings_page(values, errors)
+
+
+def _settings_page(values: dict, errors: dict, reminder_errors: dict | None = None):
     return render_template(
-        "accounts/settings.html", values=values, errors=errors, plans=STAY_PLANS
-    ), (400 if errors else 200)
+        "accounts/settings.html",
+        values=values,
+        errors=errors,
+        plans=STAY_PLANS,
+        push_preferences=preferences(g.newcomer),
+        reminder_errors=reminder_errors or {},
+    ), (400 if errors or reminder_errors else 200)
+
+
+@bp.post("/settings/reminders")
+@newcomer_required
+def reminders():
+    """Reminders on or off and the quiet hours, from the settings page."""
+    data = {
+        "reminders": request.form.get("reminders") == "1",
+        "quiet_start": request.form.get("quiet_start", ""),
+        "quiet_end": request.form.get("quiet_end", ""),
+    }
+    try:
+        update_preferences(g.newcomer, data)
+    except ValidationError as error:
+        return _settings_page(_current_values(g.newcomer), {}, error.fields)
+    flash(_("Saved."))
+    return redirect(url_for("accounts.settings"), code=303)
 
 
 @bp.post("/settings/recovery-code")

@@ -21,6 +21,93 @@ def _error(description: str) -> dict:
 _DATE = {"type": "string", "format": "date"}
 _CSRF = [{"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"}}]
 
+_SUBSCRIPTION = {
+    "type": "object",
+    "required": ["endpoint", "keys"],
+    "properties": {
+        "endpoint": {
+            "type": "string",
+            "format": "uri",
+            "description": "https on a public host (plain http on loopback only with "
+            "AANKOMST_PUSH_ALLOW_INSECURE=1)",
+        },
+        "keys": {
+            "type": "object",
+            "required": ["p256dh", "auth"],
+            "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}},
+        },
+    },
+}
+_PREFERENCES = {
+    "type": "object",
+    "properties": {
+        "reminders": {"type": "boolean"},
+        "quiet_start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+        "quiet_end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+    },
+}
+_SIGNED_IN = _error("Not signed in (newcomer or staff)")
+_PUSH_PATHS = {
+    "/api/v1/push/key": {
+        "get": {
+            "summary": "The VAPID public key, as pushManager.subscribe wants it",
+            "responses": {
+                "200": {
+                    "description": "Uncompressed P-256 point, base64url without padding",
+                    **_json({"type": "object", "properties": {"public_key": {"type": "string"}}}),
+                },
+                "503": _error("Push is not configured on this server"),
+            },
+        }
+    },
+    "/api/v1/push/subscriptions": {
+        "post": {
+            "summary": "Store this device's subscription (at most 5; a sixth replaces the oldest)",
+            "parameters": _CSRF,
+            "requestBody": {"required": True, **_json(_SUBSCRIPTION)},
+            "responses": {
+                "201": {"description": "Stored", **_json({"type": "object"})},
+                "400": _error("Invalid subscription or endpoint"),
+                "401": _SIGNED_IN,
+                "503": _error("Push is not configured on this server"),
+            },
+        },
+        "delete": {
+            "summary": "Forget this device",
+            "parameters": _CSRF,
+            "requestBody": {
+                "required": True,
+                **_json({"type": "object", "properties": {"endpoint": {"type": "string"}}}),
+            },
+            "responses": {
+                "204": {"description": "Forgotten"},
+                "400": _error("Invalid input"),
+                "401": _SIGNED_IN,
+                "404": _error("Not one of this person's devices"),
+            },
+        },
+    },
+    "/api/v1/push/preferences": {
+        "get": {
+            "summary": "Reminders on or off and the quiet hours (Europe/Amsterdam)",
+            "responses": {
+                "200": {"description": "The preferences", **_json(_PREFERENCES)},
+                "401": _SIGNED_IN,
+            },
+        },
+        "put": {
+            "summary": "Change any of the preferences",
+            "parameters": _CSRF,
+            "requestBody": {"required": True, **_json(_PREFERENCES)},
+            "responses": {
+                "200": {"description": "The preferences", **_json(_PREFERENCES)},
+                "400": _error("Invalid input, e.g. a time that is not HH:MM"),
+                "401": _SIGNED_IN,
+            },
+        },
+    },
+}
+
 _SCHEMAS = {
     "Error": {
         "type": "object",
@@ -680,6 +767,7 @@ def openapi_document() -> dict:
                 }
             },
             **_STAFF_PATHS,
+            **_PUSH_PATHS,
             "/api/v1/me": {
                 "delete": {
                     "summary": "Erase the person and everything that belongs to them",

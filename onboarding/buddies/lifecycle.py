@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import ISO_CODES, _
 from ..staff.models import Location
 from ..validation import Fields
+from . import notify
 from .matching import AVAILABILITY, Ask, Candidate, availability_bits, availability_names, why
 from .models import REPORT_REASONS, BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest
 from .queries import best_buddy
@@ -109,6 +110,7 @@ def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
     db.session.flush()
     offer_next(request, utcnow())
     db.session.commit()
+    notify.request_answered(request)
     return request
 
 
@@ -119,6 +121,7 @@ def retry_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
         raise AppError("request_closed", 409, _("This request is no longer open."))
     offer_next(request, utcnow())
     db.session.commit()
+    notify.request_answered(request)
     return request
 
 
@@ -221,6 +224,7 @@ def accept_offer(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     offer.state, offer.answered_at = "accepted", now
     offer.request.state = "accepted"
     db.session.commit()
+    notify.offer_accepted(offer)
     return offer
 
 
@@ -232,6 +236,7 @@ def decline_offer(buddy: Newcomer, offer_id: int, reason: str | None) -> BuddyOf
     offer.state, offer.answered_at, offer.reason = "declined", now, reason
     offer_next(offer.request, now)
     db.session.commit()
+    notify.moved_on(offer)
     return offer
 
 
@@ -247,6 +252,8 @@ def expire_offers(now: datetime | None = None) -> int:
         offer.state = "expired"
         offer_next(offer.request, now)
     db.session.commit()
+    for offer in overdue:
+        notify.moved_on(offer)
     return len(overdue)
 
 
@@ -365,6 +372,7 @@ def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyRepo
     if request.state == "pending":
         offer_next(request, now)
     db.session.commit()
+    notify.request_answered(request)
     return report
 
 
@@ -381,4 +389,6 @@ def report_newcomer(buddy: Newcomer, offer_id: int, values: dict) -> BuddyReport
     if was_pending:
         offer_next(offer.request, now)
     db.session.commit()
+    if was_pending:
+        notify.moved_on(offer)
     return report

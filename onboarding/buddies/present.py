@@ -8,10 +8,7 @@ from ..extensions import db
 from ..i18n import _
 from .lifecycle import live_offer, why_sentence
 from .models import BuddyOffer, BuddyProfile, BuddyRequest
-
-
-def display_name(newcomer: Newcomer | None, fallback: str) -> str:
-    return newcomer.nickname if newcomer and newcomer.nickname else fallback
+from .services import display_name
 
 
 def request_json(request: BuddyRequest) -> dict:

@@ -17,6 +17,7 @@ from ..i18n import _
 from ..staff.models import StaffUser
 from ..staff.services import record
 from ..validation import Fields
+from . import notify
 from .lifecycle import matched_offer, offer_of, request_of
 from .matching import availability_names
 from .models import BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest, HelpLog
@@ -206,4 +207,5 @@ def review_report(admin: StaffUser, report_id: int, lift: bool) -> BuddyReport:
         f"report #{report.id}",
     )
     db.session.commit()
+    notify.report_reviewed(report)
     return report

@@ -61,6 +61,11 @@ def language_list(fields: Fields, value, name: str, required: bool = True) -> li
     return sorted(set(value))
 
 
+def display_name(newcomer: Newcomer | None, fallback: str) -> str:
+    """The nickname, or a neutral label when the person gave none."""
+    return newcomer.nickname if newcomer and newcomer.nickname else fallback
+
+
 def language_names(codes) -> list[str]:
     """ISO 639-1 codes as language names in the page's language (from CLDR)."""
     names = Locale.parse(str(get_locale())).languages

@@ -34,9 +34,9 @@ from .lifecycle import (
 )
 from .matching import AVAILABILITY, availability_names
 from .models import REPORT_REASONS, BuddyProfile, HelpLog
-from .present import display_name, offer_json, request_json
+from .present import offer_json, request_json
 from .recognition import log_help, thank
-from .services import language_names, parse_profile, save_profile
+from .services import display_name, language_names, parse_profile, save_profile
 
 bp = Blueprint("buddies", __name__, url_prefix="/buddy")
 

@@ -12,13 +12,19 @@ WHITE = (255, 255, 255, 255)
 SIZES = (192, 512)
 
 
-def draw_icon(size: int, maskable: bool) -> Image.Image:
-    """A square icon; the maskable one keeps its drawing inside the central safe zone (80%)."""
-    image = Image.new("RGBA", (size, size), BLUE if maskable else (0, 0, 0, 0))
+CLEAR = (0, 0, 0, 0)
+BADGE_SIZE = 96
+
+
+def draw_icon(size: int, maskable: bool, badge: bool = False) -> Image.Image:
+    """A square icon; the maskable one keeps its drawing inside the central safe zone (80%).
+    The badge (for notifications) is the white house alone, the check mark cut out: the
+    system shows only its shape."""
+    image = Image.new("RGBA", (size, size), BLUE if maskable else CLEAR)
     draw = ImageDraw.Draw(image)
-    if not maskable:
+    if not maskable and not badge:
         draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=BLUE)
-    scale = size * (0.56 if maskable else 0.7)
+    scale = size * (0.56 if maskable else 0.9 if badge else 0.7)
     left, top = (size - scale) / 2, (size - scale) / 2
 
     def point(x: float, y: float) -> tuple[float, float]:
@@ -31,7 +37,7 @@ def draw_icon(size: int, maskable: bool) -> Image.Image:
     width = max(2, int(scale * 0.09))
     draw.line(
         [point(0.28, 0.69), point(0.45, 0.84), point(0.74, 0.55)],
-        fill=BLUE,
+        fill=CLEAR if badge else BLUE,
         width=width,
         joint="curve",
     )
@@ -39,7 +45,7 @@ def draw_icon(size: int, maskable: bool) -> Image.Image:
 
 
 def write_icons(folder: Path) -> list[Path]:
-    """Write icon-192.png, icon-512.png and their maskable versions."""
+    """Write icon-192.png, icon-512.png, their maskable versions and the notification badge."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for size in SIZES:
@@ -47,4 +53,6 @@ def write_icons(folder: Path) -> list[Path]:
             path = folder / f"icon-{'maskable-' if maskable else ''}{size}.png"
             draw_icon(size, maskable).save(path, optimize=True)
             written.append(path)
-    return written
+    badge = folder / f"badge-{BADGE_SIZE}.png"
+    draw_icon(BADGE_SIZE, maskable=False, badge=True).save(badge, optimize=True)
+    return [*written, badge]

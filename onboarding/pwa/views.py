@@ -39,6 +39,8 @@ SHELL = [
     "js/changes.js",
     "js/outbox.js",
     "js/install.js",
+    "js/push.js",
+    "icons/badge-96.png",
     *[icon for icon, _size, _purpose in ICONS],
 ]
 
@@ -121,6 +123,8 @@ def service_worker():
     source = source.replace('"__VERSION__"', json.dumps(current_app.config["ASSET_VERSION"]))
     source = source.replace('["__SHELL__"]', json.dumps(shell))
     source = source.replace('"__OUTBOX__"', json.dumps(static_url("js/outbox.js")))
+    source = source.replace('"__ICON__"', json.dumps(static_url("icons/icon-192.png")))
+    source = source.replace('"__BADGE__"', json.dumps(static_url("icons/badge-96.png")))
     response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"

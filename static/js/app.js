@@ -2,6 +2,7 @@
 import { startChanges } from "./changes.js";
 import { _, loadCatalog } from "./i18n.js";
 import { startInstallOffer } from "./install.js";
+import { startPush, stopPush } from "./push.js";
 
 const status = document.getElementById("app-status");
 
@@ -74,6 +75,7 @@ async function forgetOnThisPhone(event) {
       if (key.startsWith("aankomst-")) localStorage.removeItem(key);
     }
     await self.AankomstOutbox?.clear();
+    await stopPush();
     const registration = await navigator.serviceWorker?.getRegistration();
     if (registration?.active) await ask(registration.active, { type: "FORGET" });
   } finally {
@@ -92,6 +94,7 @@ async function forgetPreviousPerson(registration) {
       if (key.startsWith("aankomst-offline:")) localStorage.removeItem(key);
     }
     await self.AankomstOutbox?.keepOnly(owner);
+    await stopPush(); // the previous person's reminders must not reach the next one
     if (registration.active) await ask(registration.active, { type: "FORGET" });
   }
   localStorage.setItem("aankomst-owner", owner);
@@ -121,6 +124,7 @@ async function start() {
   status?.addEventListener("click", () => { status.dataset.updating = "1"; });
   await navigator.serviceWorker.ready;
   await forgetPreviousPerson(registration);
+  await startPush(registration);
   await startChanges(registration);
   await saveForOffline(registration);
 }

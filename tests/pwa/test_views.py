@@ -82,7 +82,18 @@ def test_icons_are_drawn_from_one_source(tmp_path):
         "icon-maskable-192.png": (192, 192),
         "icon-512.png": (512, 512),
         "icon-maskable-512.png": (512, 512),
+        "badge-96.png": (96, 96),
     }
+    # The notification badge is a shape only: white where drawn, clear elsewhere, the check
+    # mark cut out.
+    badge = written["badge-96.png"]
+    assert {
+        badge.getpixel((x, y))[:3]
+        for x in range(96)
+        for y in range(96)
+        if badge.getpixel((x, y))[3] == 255
+    } == {(255, 255, 255)}
+    assert badge.getpixel((0, 0))[3] == 0 and badge.getpixel((48, 40))[3] == 255
     # A maskable icon fills its whole square (no transparent corners to be cut wrongly).
     assert written["icon-maskable-512.png"].getpixel((0, 0))[3] == 255
     assert written["icon-512.png"].getpixel((0, 0))[3] == 0

@@ -1,0 +1,17 @@
+"""Web push: subscriptions, preferences, deadline reminders and buddy notifications."""
+
+
+def init_app(app) -> None:
+    """Refuse to start with a VAPID key that cannot be read, rather than fail on first use."""
+    from ..config import ConfigError
+    from .keys import load_vapid
+
+    value = app.config.get("VAPID_PRIVATE_KEY")
+    if value:
+        try:
+            load_vapid(value)
+        except Exception as error:
+            raise ConfigError(
+                "VAPID_PRIVATE_KEY cannot be read: give base64url of the raw 32-byte P-256 key "
+                "or the path of a PEM file (make one with: flask --app wsgi vapid generate)"
+            ) from error

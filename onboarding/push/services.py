@@ -1,0 +1,164 @@
+"""Subscriptions (at most five devices a person), preferences and quiet hours."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Newcomer
+from ..errors import AppError, ValidationError
+from ..extensions import db
+from ..i18n import _
+from ..staff.models import StaffUser
+from ..validation import Fields
+from .endpoints import check_endpoint
+from .models import PushPreference, PushSubscription
+
+Person = Newcomer | StaffUser
+MAX_DEVICES = 5
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEFAULT_QUIET = ("21:00", "08:00")
+_KEY_MAX = {"p256dh": 200, "auth": 64}
+
+
+def owner(person: Person) -> dict:
+    """The owner columns for a newcomer or a staff member."""
+    if isinstance(person, StaffUser):
+        return {"newcomer_id": None, "staff_id": person.id}
+    return {"newcomer_id": person.id, "staff_id": None}
+
+
+def owned_by(model, person: Person):
+    """A filter for the rows of `model` that belong to this person."""
+    if isinstance(person, StaffUser):
+        return model.staff_id == person.id
+    return model.newcomer_id == person.id
+
+
+def parse_subscription(data: dict) -> dict:
+    """The browser's PushSubscription JSON: {endpoint, keys: {p256dh, auth}}."""
+    fields = Fields(data)
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    values = {}
+    for name, limit in _KEY_MAX.items():
+        value = keys.get(name)
+        if not isinstance(value, str) or not 1 <= len(value.strip()) <= limit:
+            fields.errors[name] = _("The browser sent an incomplete push subscription.")
+        else:
+            values[name] = value.strip()
+    try:
+        values["endpoint"] = check_endpoint(
+            data.get("endpoint"), current_app.config.get("AANKOMST_PUSH_ALLOW_INSECURE", False)
+        )
+    except ValidationError as error:
+        fields.errors.update(error.fields)
+    fields.check()
+    return values
+
+
+def subscribe(person: Person, values: dict) -> PushSubscription:
+    """Store this device for the person. A device that belonged to someone else (a shared
+    phone) moves to them; a sixth device replaces the oldest."""
+    found = db.session.scalar(
+        select(PushSubscription)
+        .where(PushSubscription.endpoint == values["endpoint"])
+        .with_for_update()
+    )
+    if found is None:
+        found = PushSubscription(**values, **owner(person))
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:  # the same device, subscribed twice at once
+            found = db.session.scalar(
+                select(PushSubscription).where(PushSubscription.endpoint == values["endpoint"])
+            )
+    found.p256dh, found.auth = values["p256dh"], values["auth"]
+    for name, value in owner(person).items():
+        setattr(found, name, value)
+    db.session.flush()
+    devices = db.session.scalars(
+        select(PushSubscription.id)
+        .where(owned_by(PushSubscription, person))
+        .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+    ).all()
+    extra = [i for i in devices if i != found.id][MAX_DEVICES - 1 :]
+    if extra:
+        db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(extra)))
+    db.session.commit()
+    return found
+
+
+def unsubscribe(person: Person, endpoint: object) -> None:
+    """Forget one of the person's devices."""
+    gone = db.session.execute(
+        delete(PushSubscription).where(
+            owned_by(PushSubscription, person), PushSubscription.endpoint == endpoint
+        )
+    )
+    db.session.commit()
+    if gone.rowcount == 0:
+        raise AppError("not_found", 404, _("This device is not subscribed."))
+
+
+def preferences(person: Person) -> PushPreference:
+    """The person's preferences, with the defaults when they never changed them."""
+    found = db.session.scalar(select(PushPreference).where(owned_by(PushPreference, person)))
+    return found or PushPreference(
+        **owner(person), reminders=True, quiet_start=DEFAULT_QUIET[0], quiet_end=DEFAULT_QUIET[1]
+    )
+
+
+def _clock_time(fields: Fields, name: str) -> str | None:
+    value = fields.data.get(name)
+    if name not in fields.data:
+        return None
+    try:
+        if not isinstance(value, str) or len(value) != 5:
+            raise ValueError
+        return time.fromisoformat(value).strftime("%H:%M")
+    except ValueError:
+        fields.errors[name] = _("Please give a time as HH:MM, for example 21:00.")
+        return None
+
+
+def update_preferences(person: Person, data: dict) -> PushPreference:
+    """Change any of reminders, quiet_start and quiet_end; the rest stays."""
+    fields = Fields(data)
+    reminders = data.get("reminders")
+    if "reminders" in data and not isinstance(reminders, bool):
+        fields.errors["reminders"] = _("Please answer yes or no.")
+    start, end = _clock_time(fields, "quiet_start"), _clock_time(fields, "quiet_end")
+    fields.check()
+    current = preferences(person)
+    db.session.add(current)
+    if isinstance(reminders, bool):
+        current.reminders = reminders
+    current.quiet_start = start or current.quiet_start
+    current.quiet_end = end or current.quiet_end
+    db.session.commit()
+    return current
+
+
+def preferences_json(found: PushPreference) -> dict:
+    return {
+        "reminders": found.reminders,
+        "quiet_start": found.quiet_start,
+        "quiet_end": found.quiet_end,
+    }
+
+
+def after_quiet_hours(now: datetime, quiet_start: str, quiet_end: str) -> datetime:
+    """`now`, or the end of the quiet hours (Europe/Amsterdam) when `now` falls in them."""
+    local = now.astimezone(AMSTERDAM)
+    start, end = time.fromisoformat(quiet_start), time.fromisoformat(quiet_end)
+    clock = local.time().replace(tzinfo=None)
+    if start == end:
+        return now
+    quiet = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not quiet:
+        return now
+    day = local.date() if clock < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=AMSTERDAM).astimezone(now.tzinfo)
