@@ -246,6 +246,7 @@ def export_newcomer(newcomer: Newcomer) -> dict:
         ],
         "offline_changes_received": sync_count,
         **_buddy_export(newcomer),
+        "notifications": _push_export(newcomer),
         "not_stored": _(
             "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
             "stored only in a scrambled form that cannot be turned back into the code."
@@ -257,6 +258,19 @@ def _buddy_export(newcomer: Newcomer) -> dict:
     from ..buddies.recognition import buddy_export
 
     return buddy_export(newcomer)
+
+
+def _push_export(newcomer: Newcomer) -> dict:
+    from ..push.models import PushSubscription
+    from ..push.services import owned_by, preferences, preferences_json
+
+    devices = db.session.scalars(
+        select(PushSubscription).where(owned_by(PushSubscription, newcomer))
+    )
+    return {
+        **preferences_json(preferences(newcomer)),
+        "devices": [{"subscribed_at": _iso(d.created_at)} for d in devices],
+    }
 
 
 def erase_newcomer(newcomer: Newcomer) -> None:

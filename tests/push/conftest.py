@@ -103,6 +103,8 @@ def receiver():
                 queued = state.answers.get(self.path) or []
                 status = queued.pop(0) if queued else 201
             self.send_response(status)
+            if 300 <= status < 400:  # a push service must never send us elsewhere
+                self.send_header("Location", "/push/elsewhere")
             self.send_header("Content-Length", "0")
             self.end_headers()
 

@@ -146,30 +146,33 @@ def test_reminders_switched_off_send_nothing(app, runner, receiver, make_api, ma
     assert receiver.received == []
 
 
-def test_a_gone_device_is_removed_and_a_failing_one_is_retried_next_run(
+def test_gone_devices_are_removed_and_failing_ones_retried_on_a_later_run(
     app, runner, receiver, make_api, make_code, device
 ):
-    _a, gone = newcomer_with_phone(make_api, make_code, device)
-    _b, flaky = newcomer_with_phone(make_api, make_code, device)
-    _c, fine = newcomer_with_phone(make_api, make_code, device)
-    receiver.answers[gone.path] = [410]
-    receiver.answers[flaky.path] = [500]
+    phones = {name: newcomer_with_phone(make_api, make_code, device)[1] for name in
+              ("gone", "unknown", "flaky", "busy", "moved", "fine")}  # fmt: skip
+    receiver.answers[phones["gone"].path] = [410]
+    receiver.answers[phones["unknown"].path] = [404]
+    receiver.answers[phones["flaky"].path] = [500]
+    receiver.answers[phones["busy"].path] = [429]
+    receiver.answers[phones["moved"].path] = [307]
     with at("2026-12-05"):
         output = run(runner)
-    assert "sent 1, failed 0, removed 1, to retry 1" in output
-    assert len(receiver.for_path(fine.path)) == 1
+    assert "sent 1, failed 1, removed 2, to retry 2" in output
+    assert receiver.for_path("/push/elsewhere") == []  # the redirect was not followed
     with app.app_context():
         endpoints = set(db.session.scalars(select(PushSubscription.endpoint)))
-    assert gone.endpoint not in endpoints and flaky.endpoint in endpoints
+    assert endpoints == {phones[n].endpoint for n in ("flaky", "busy", "moved", "fine")}
     with at("2026-12-05", "10:00"):
         assert "sent 0" in run(runner)  # the backoff has not passed yet
     with at("2026-12-05", "10:05"):
-        assert "sent 1, failed 0, removed 0, to retry 0" in run(runner)
-    first, retried = receiver.for_path(flaky.path)
-    assert flaky.decrypt(retried) == flaky.decrypt(first)
+        assert "sent 2, failed 0, removed 0, to retry 0" in run(runner)
+    for name in ("flaky", "busy"):
+        first, retried = receiver.for_path(phones[name].path)
+        assert phones[name].decrypt(retried) == phones[name].decrypt(first)
     with at("2026-12-05", "11:00"):
         run(runner)
-    assert len(receiver.for_path(flaky.path)) == 2 and len(receiver.for_path(fine.path)) == 1
+    assert [len(receiver.for_path(p.path)) for p in phones.values()] == [1, 1, 2, 2, 1, 1]
 
 
 def test_an_unreachable_push_service_does_not_stop_the_batch(

@@ -250,3 +250,12 @@ def test_erasing_the_account_removes_its_devices_and_preferences(app, newcomer_c
 def test_the_worker_command_needs_redis(runner):
     result = runner.invoke(args=["worker"])
     assert result.exit_code == 1 and "REDIS_URL" in result.output
+
+
+def test_the_data_export_lists_notification_settings_and_devices(newcomer_client, device):
+    subscribe(newcomer_client, device().subscription())
+    put_preferences(newcomer_client, {"quiet_end": "07:00"})
+    exported = newcomer_client.get("/api/v1/me/export").get_json()["notifications"]
+    assert exported["quiet_end"] == "07:00" and exported["reminders"] is True
+    assert len(exported["devices"]) == 1
+    assert "http" not in str(exported)  # the push address (a secret of the device) stays out
