@@ -292,6 +292,7 @@ def reminders_send() -> None:
     """Queue today's reminders and send everything due (run from cron, e.g. every 15 min)."""
     from .content import current_pack
     from .push.keys import vapid
+    from .push.messages import prune
     from .push.reminders import queue_reminders
     from .push.sender import send_due
 
@@ -302,6 +303,7 @@ def reminders_send() -> None:
         )
     queued = queue_reminders(current_pack())
     summary = send_due()
+    prune()
     click.echo(f"{len(queued)} reminder(s) queued; {summary}.")
 
 

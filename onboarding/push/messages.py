@@ -3,16 +3,16 @@ hours are over, one delivery per device."""
 
 import json
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from ..clock import utcnow
+from ..clock import amsterdam_date, utcnow
 from ..extensions import db
-from .models import PushDelivery, PushMessage, PushSubscription
+from .models import PushDelivery, PushMessage, PushSubscription, ReminderLog
 from .services import Person, after_quiet_hours, owned_by, owner, preferences
 
 TITLE_MAX, BODY_MAX = 120, 300
@@ -80,3 +80,15 @@ def payload(message: PushMessage) -> bytes:
         {"title": message.title, "body": message.body, "url": message.url, "tag": message.key},
         ensure_ascii=False,
     ).encode()
+
+
+KEEP = timedelta(days=30)
+
+
+def prune(now: datetime | None = None) -> None:
+    """Forget sent and given-up messages and old reminder marks after a month: they are only
+    needed to send once, and stored data should be the minimum."""
+    now = now or utcnow()
+    db.session.execute(delete(PushMessage).where(PushMessage.created_at < now - KEEP))
+    db.session.execute(delete(ReminderLog).where(ReminderLog.due_date < amsterdam_date(now) - KEEP))
+    db.session.commit()

@@ -18,7 +18,9 @@ from pywebpush import WebPusher
 from sqlalchemy import and_, delete, or_, select, update
 
 from ..clock import utcnow
+from ..errors import ValidationError
 from ..extensions import db
+from .endpoints import check_endpoint
 from .keys import vapid
 from .messages import payload
 from .models import PushDelivery, PushMessage, PushSubscription
@@ -82,6 +84,25 @@ class _Authorizations:
             return header
 
 
+class _HostCheck:
+    """The endpoint rules again at send time, once per host a run: a name that resolved to a
+    public address when the device subscribed may point inside the network now."""
+
+    def __init__(self, allow_insecure: bool):
+        self.allow_insecure, self.verdicts = allow_insecure, {}
+
+    def __call__(self, endpoint: str) -> bool:
+        parts = urlsplit(endpoint)
+        host = f"{parts.scheme}://{parts.netloc}"
+        if host not in self.verdicts:
+            try:
+                check_endpoint(endpoint, self.allow_insecure)
+                self.verdicts[host] = True
+            except ValidationError:
+                self.verdicts[host] = False
+        return self.verdicts[host]
+
+
 @dataclass
 class _Task:
     delivery_id: int
@@ -95,8 +116,8 @@ class _Task:
 
 
 def _post(task: _Task, authorization) -> tuple[int | None, str | None]:
-    """(status, Retry-After) of one post; status None for a network error, 0 for keys that
-    can never work."""
+    """(status, Retry-After) of one post; status None for a network error, 0 for a device that
+    can never work (malformed keys, or an endpoint no longer allowed)."""
     subscription = {"endpoint": task.endpoint, "keys": {"p256dh": task.p256dh, "auth": task.auth}}
     try:
         response = WebPusher(subscription, requests_session=_session()).send(
@@ -187,13 +208,21 @@ def send_due(now: datetime | None = None, message_ids: list[int] | None = None) 
     if key is None:
         return summary
     authorization = _Authorizations(key, current_app.config["VAPID_SUBJECT"])
+    allowed = _HostCheck(current_app.config.get("AANKOMST_PUSH_ALLOW_INSECURE", False))
     with ThreadPoolExecutor(max_workers=POOL_SIZE) as pool:
         while rows := _claim(now, message_ids):
             tasks = [
                 _Task(d.id, s.id, s.endpoint, s.p256dh, s.auth, payload(m), m.ttl, m.urgency)
                 for d, m, s in rows
             ]
-            results = list(pool.map(lambda task: _post(task, authorization), tasks))
+            sendable = [allowed(task.endpoint) for task in tasks]  # here: needs the app
+            results = list(
+                pool.map(
+                    lambda task, ok: _post(task, authorization) if ok else (0, None),
+                    tasks,
+                    sendable,
+                )
+            )
             gone = {
                 _record(d, m, r, now, summary) for (d, m, _s), r in zip(rows, results, strict=True)
             }

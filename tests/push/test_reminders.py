@@ -234,3 +234,32 @@ def test_the_reminder_speaks_the_persons_language_whatever_the_server_speaks(
     )
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 1
+
+
+def test_a_push_service_that_moved_inside_the_network_is_never_posted_to(
+    app, other_app, receiver, make_api, make_code, device
+):
+    _client, phone = newcomer_with_phone(make_api, make_code, device)
+    strict = other_app(AANKOMST_PUSH_ALLOW_INSECURE=False)  # loopback is no longer allowed
+    with at("2026-12-05"), strict.app_context():
+        queue_reminders(current_pack())
+        summary = send_due()
+    assert (summary.sent, summary.removed) == (0, 1)
+    assert receiver.received == []
+
+
+def test_sent_messages_and_old_reminder_marks_are_forgotten_after_a_month(
+    app, runner, receiver, make_api, make_code, device
+):
+    from onboarding.push.models import PushMessage, ReminderLog
+
+    newcomer_with_phone(make_api, make_code, device)
+    with at("2026-12-05"):
+        run(runner)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushMessage)) == 1
+    with at("2027-01-20"):
+        run(runner)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PushMessage)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ReminderLog)) == 0
