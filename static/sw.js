@@ -64,7 +64,8 @@ function sameOriginPath(url) {
   // Only ever open a page of this app.
   try {
     const target = new URL(url || "/", self.location.origin);
-    return target.origin === self.location.origin ? target.pathname + target.search : "/";
+    const inside = target.origin === self.location.origin && !target.pathname.startsWith("//");
+    return inside ? target.pathname + target.search : "/";
   } catch {
     return "/";
   }

@@ -85,8 +85,8 @@ def moved_on(offer: BuddyOffer) -> None:
     newcomer, buddy = _person(request.newcomer_id), _person(offer.buddy_id)
     messages = []
     if newcomer is not None:
-        name = display_name(buddy, _("Buddy"))
         with speaking_to(newcomer):
+            name = display_name(buddy, _("Buddy"))
             url = url_for("buddies.request_page", request_id=request.id)
             if request.state == "unmatched":
                 messages.append(

@@ -25,6 +25,22 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
     return [ipaddress.ip_address(info[4][0].split("%", 1)[0]) for info in infos]
 
 
+# IPv6 ranges that carry an IPv4 address (IPv4-compatible, NAT64, 6to4): Python counts some
+# of them as global, but they can lead to any IPv4 address, internal ones included.
+_WRAPPED_IPV4 = [
+    ipaddress.ip_network(net) for net in ("::/96", "::ffff:0:0/96", "64:ff9b::/96", "2002::/16")
+]
+
+
+def address_allowed(address, loopback_too: bool) -> bool:
+    """A public unicast address (or loopback, for local testing only)."""
+    if loopback_too and address.is_loopback:
+        return True
+    if address.version == 6 and any(address in net for net in _WRAPPED_IPV4):
+        return False
+    return address.is_global and not address.is_multicast
+
+
 def _refuse(message) -> ValidationError:
     return ValidationError({"endpoint": message})
 
@@ -46,10 +62,10 @@ def check_endpoint(url: object, allow_insecure: bool) -> str:
     if not addresses:
         raise _refuse(_("The push service's address could not be found."))
     loopback = all(address.is_loopback for address in addresses)
-    if allow_insecure and loopback and parts.scheme in ("http", "https"):
+    if allow_insecure and loopback:
         return url
     if parts.scheme != "https":
         raise _refuse(_("Push addresses must use https."))
-    if any(not address.is_global or address.is_multicast for address in addresses):
+    if not all(address_allowed(address, loopback_too=False) for address in addresses):
         raise _refuse(_("Push addresses must be on the public internet."))
     return url

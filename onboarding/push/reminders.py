@@ -67,6 +67,23 @@ def _subscribed_with_reminders():
     )
 
 
+def _claim(newcomer: Newcomer, item: ChecklistItem, days: int) -> bool:
+    """Mark one reminder as queued; False when it was already (by this run or another)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                ReminderLog(
+                    newcomer_id=newcomer.id,
+                    step_key=item.key,
+                    days_before=days,
+                    due_date=item.due_date,
+                )
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def queue_reminders(pack: Pack, now: datetime | None = None) -> list[int]:
     """Queue today's reminders; each goes out once, even when two runs overlap. Returns the
     ids of the messages queued."""
@@ -78,26 +95,16 @@ def queue_reminders(pack: Pack, now: datetime | None = None) -> list[int]:
         due = reminders_due(build_checklist(newcomer, pack, today), today, days_before)
         if not due:
             continue
-        marks = sorted(f"{item.key}:{days}:{item.due_date}" for item, days in due)
-        key = f"reminders:{newcomer.id}:" + hashlib.sha256("|".join(marks).encode()).hexdigest()
-        try:
-            for item, days in due:
-                db.session.add(
-                    ReminderLog(
-                        newcomer_id=newcomer.id,
-                        step_key=item.key,
-                        days_before=days,
-                        due_date=item.due_date,
-                    )
-                )
-            db.session.flush()
-            with speaking_to(newcomer):
-                title, body, url = compose(due)
-            message = queue(newcomer, key, title, body, url, now=now)
-            db.session.commit()
-        except IntegrityError:  # another run queued these already
+        claimed = [reminder for reminder in due if _claim(newcomer, *reminder)]
+        if not claimed:
             db.session.rollback()
             continue
+        marks = sorted(f"{item.key}:{days}:{item.due_date}" for item, days in claimed)
+        key = f"reminders:{newcomer.id}:" + hashlib.sha256("|".join(marks).encode()).hexdigest()
+        with speaking_to(newcomer):
+            title, body, url = compose(claimed)
+        message = queue(newcomer, key, title, body, url, now=now)
+        db.session.commit()
         if message is not None:
             queued.append(message.id)
     return queued

@@ -1,8 +1,9 @@
 """Sending what is due. A run claims its deliveries first, so two runs at once never send the
-same one; posts go out concurrently from a bounded pool; 404 and 410 remove the device; 429,
-5xx and network errors are retried by a later run with backoff; one failing endpoint never
-stops the batch."""
+same one; posts go out concurrently from a bounded pool, with no database lock held meanwhile;
+404 and 410 remove the device; 429, 5xx and network errors are retried by a later run with
+backoff (and after the recipient's quiet hours); one failing endpoint never stops the batch."""
 
+import logging
 import threading
 import time
 import uuid
@@ -23,15 +24,19 @@ from ..extensions import db
 from .endpoints import check_endpoint
 from .keys import vapid
 from .messages import payload
-from .models import PushDelivery, PushMessage, PushSubscription
+from .models import PushDelivery, PushMessage, PushPreference, PushSubscription
+from .services import DEFAULT_QUIET, after_quiet_hours
+from .transport import session
 
 POOL_SIZE = 16
 BATCH = 500
 TIMEOUT = 10
+# A batch of 500 posts takes at most 500 / 16 x 10 s; a claim older than this was abandoned.
 STALE_CLAIM = timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 MAX_BACKOFF = timedelta(hours=6)
 JWT_LIFETIME = 12 * 3600  # RFC 8292 allows at most 24 h
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -46,23 +51,6 @@ class Summary:
             f"sent {self.sent}, failed {self.failed}, removed {self.removed}, "
             f"to retry {self.retrying}"
         )
-
-
-class _NoRedirects(requests.Session):
-    """A push service never redirects; following one could reach an internal address."""
-
-    def request(self, *args, **kwargs):
-        kwargs["allow_redirects"] = False
-        return super().request(*args, **kwargs)
-
-
-_local = threading.local()
-
-
-def _session() -> requests.Session:
-    if not hasattr(_local, "session"):
-        _local.session = _NoRedirects()
-    return _local.session
 
 
 class _Authorizations:
@@ -86,7 +74,8 @@ class _Authorizations:
 
 class _HostCheck:
     """The endpoint rules again at send time, once per host a run: a name that resolved to a
-    public address when the device subscribed may point inside the network now."""
+    public address when the device subscribed may point inside the network now. (The address
+    a connection really reaches is checked again in transport.py.)"""
 
     def __init__(self, allow_insecure: bool):
         self.allow_insecure, self.verdicts = allow_insecure, {}
@@ -115,12 +104,12 @@ class _Task:
     urgency: str
 
 
-def _post(task: _Task, authorization) -> tuple[int | None, str | None]:
-    """(status, Retry-After) of one post; status None for a network error, 0 for a device that
-    can never work (malformed keys, or an endpoint no longer allowed)."""
+def _post(task: _Task, authorization, loopback_too: bool) -> tuple[int | None, str | None]:
+    """(status, Retry-After) of one post; status None for a network error (tried again later),
+    0 for a device that can never work. Never raises: one device must not stop the batch."""
     subscription = {"endpoint": task.endpoint, "keys": {"p256dh": task.p256dh, "auth": task.auth}}
     try:
-        response = WebPusher(subscription, requests_session=_session()).send(
+        response = WebPusher(subscription, requests_session=session(loopback_too)).send(
             task.data,
             {"Authorization": authorization(task.endpoint), "Urgency": task.urgency},
             ttl=task.ttl,
@@ -129,7 +118,8 @@ def _post(task: _Task, authorization) -> tuple[int | None, str | None]:
         )
     except requests.RequestException:
         return None, None
-    except (ValueError, TypeError):  # malformed keys from the browser
+    except Exception:  # keys that cannot encrypt, whatever the library raises for them
+        log.warning("push to subscription %s cannot work", task.subscription_id, exc_info=True)
         return 0, None
     return response.status_code, response.headers.get("Retry-After")
 
@@ -141,10 +131,11 @@ def _backoff(attempts: int, retry_after: str | None) -> timedelta:
 
 
 def _due(now: datetime, message_ids: list[int] | None):
+    """Pending and due, or claimed by a run that did not finish in time (it crashed)."""
     return and_(
         or_(
             and_(PushDelivery.state == "pending", PushDelivery.next_attempt_at <= now),
-            and_(PushDelivery.state == "sending", PushDelivery.claimed_at < now - STALE_CLAIM),
+            and_(PushDelivery.state == "sending", PushDelivery.claimed_at < utcnow() - STALE_CLAIM),
         ),
         PushDelivery.message_id.in_(
             select(PushMessage.id).where(
@@ -155,50 +146,95 @@ def _due(now: datetime, message_ids: list[int] | None):
     )
 
 
-def _claim(now: datetime, message_ids: list[int] | None) -> list[tuple]:
-    """Take up to BATCH due deliveries for this run; another run gets the others."""
+def _claim(now: datetime, message_ids: list[int] | None) -> list[_Task]:
+    """Take up to BATCH due deliveries for this run (another run gets the others) and end the
+    transaction, so no database lock is held while posting."""
     condition = _due(now, message_ids)
     ids = db.session.scalars(select(PushDelivery.id).where(condition).limit(BATCH)).all()
     if not ids:
+        db.session.commit()
         return []
     claim = uuid.uuid4().hex
     db.session.execute(
         update(PushDelivery)
         .where(PushDelivery.id.in_(ids), condition)
-        .values(state="sending", claim=claim, claimed_at=now)
+        .values(state="sending", claim=claim, claimed_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return db.session.execute(
-        select(PushDelivery, PushMessage, PushSubscription)
+    rows = db.session.execute(
+        select(PushDelivery.id, PushMessage, PushSubscription)
         .join(PushMessage, PushMessage.id == PushDelivery.message_id)
         .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
         .where(PushDelivery.claim == claim)
     ).all()
+    tasks = [
+        _Task(d, s.id, s.endpoint, s.p256dh, s.auth, payload(m), m.ttl, m.urgency)
+        for d, m, s in rows
+    ]
+    db.session.commit()
+    return tasks
 
 
-def _record(delivery: PushDelivery, message: PushMessage, result, now: datetime, summary) -> int:
-    """Store one outcome; returns the id of a subscription to remove, or 0."""
-    status, retry_after = result
-    delivery.last_status, delivery.claim = status, None
-    delivery.attempts += 1
-    if status is not None and 200 <= status < 300:
-        delivery.state, delivery.sent_at = "sent", now
-        summary.sent += 1
-        return 0
-    if status in (0, 404, 410):
-        summary.removed += 1
-        return delivery.subscription_id
-    expired = now >= message.created_at + timedelta(seconds=message.ttl)
-    retry = status is None or status == 429 or status >= 500
-    if retry and not expired and delivery.attempts < MAX_ATTEMPTS:
+class _Outcomes:
+    """Stores what the push service answered, in one short transaction a batch."""
+
+    def __init__(self, now: datetime, summary: Summary):
+        self.now, self.summary, self.quiet = now, summary, {}
+
+    def _after_quiet_hours(self, message: PushMessage, moment: datetime) -> datetime:
+        """A retry waits for the end of the recipient's quiet hours too."""
+        owner = (message.newcomer_id, message.staff_id)
+        if owner not in self.quiet:
+            mine = (
+                PushPreference.newcomer_id == message.newcomer_id
+                if message.newcomer_id
+                else PushPreference.staff_id == message.staff_id
+            )
+            prefs = db.session.scalar(select(PushPreference).where(mine))
+            self.quiet[owner] = (prefs.quiet_start, prefs.quiet_end) if prefs else DEFAULT_QUIET
+        return after_quiet_hours(moment, *self.quiet[owner])
+
+    def _retry(self, delivery: PushDelivery, status: int | None, retry_after) -> bool:
+        message = delivery.message
+        expired = self.now >= message.created_at + timedelta(seconds=message.ttl)
+        retry = status is None or status == 429 or status >= 500
+        if not retry or expired or delivery.attempts >= MAX_ATTEMPTS:
+            return False
         delivery.state = "pending"
-        delivery.next_attempt_at = now + _backoff(delivery.attempts, retry_after)
-        summary.retrying += 1
-        return 0
-    delivery.state = "failed"
-    summary.failed += 1
-    return 0
+        delivery.next_attempt_at = self._after_quiet_hours(
+            message, self.now + _backoff(delivery.attempts, retry_after)
+        )
+        return True
+
+    def record(self, tasks: list[_Task], results: list) -> None:
+        deliveries = {
+            d.id: d
+            for d in db.session.scalars(
+                select(PushDelivery).where(PushDelivery.id.in_([t.delivery_id for t in tasks]))
+            )
+        }
+        gone = set()
+        for task, (status, retry_after) in zip(tasks, results, strict=True):
+            delivery = deliveries.get(task.delivery_id)
+            if delivery is None:  # the device was removed meanwhile
+                continue
+            delivery.last_status, delivery.claim = status, None
+            delivery.attempts += 1
+            if status is not None and 200 <= status < 300:
+                delivery.state, delivery.sent_at = "sent", self.now
+                self.summary.sent += 1
+            elif status in (0, 404, 410):
+                gone.add(task.subscription_id)
+                self.summary.removed += 1
+            elif self._retry(delivery, status, retry_after):
+                self.summary.retrying += 1
+            else:
+                delivery.state = "failed"
+                self.summary.failed += 1
+        if gone:
+            db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
+        db.session.commit()
 
 
 def send_due(now: datetime | None = None, message_ids: list[int] | None = None) -> Summary:
@@ -208,26 +244,15 @@ def send_due(now: datetime | None = None, message_ids: list[int] | None = None) 
     if key is None:
         return summary
     authorization = _Authorizations(key, current_app.config["VAPID_SUBJECT"])
-    allowed = _HostCheck(current_app.config.get("AANKOMST_PUSH_ALLOW_INSECURE", False))
+    loopback_too = current_app.config.get("AANKOMST_PUSH_ALLOW_INSECURE", False)
+    allowed = _HostCheck(loopback_too)
+    outcomes = _Outcomes(now, summary)
+
+    def post(task: _Task, ok: bool):
+        return _post(task, authorization, loopback_too) if ok else (0, None)
+
     with ThreadPoolExecutor(max_workers=POOL_SIZE) as pool:
-        while rows := _claim(now, message_ids):
-            tasks = [
-                _Task(d.id, s.id, s.endpoint, s.p256dh, s.auth, payload(m), m.ttl, m.urgency)
-                for d, m, s in rows
-            ]
-            sendable = [allowed(task.endpoint) for task in tasks]  # here: needs the app
-            results = list(
-                pool.map(
-                    lambda task, ok: _post(task, authorization) if ok else (0, None),
-                    tasks,
-                    sendable,
-                )
-            )
-            gone = {
-                _record(d, m, r, now, summary) for (d, m, _s), r in zip(rows, results, strict=True)
-            }
-            gone.discard(0)
-            if gone:
-                db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
-            db.session.commit()
+        while tasks := _claim(now, message_ids):
+            sendable = [allowed(task.endpoint) for task in tasks]  # here: it needs the app
+            outcomes.record(tasks, list(pool.map(post, tasks, sendable)))
     return summary

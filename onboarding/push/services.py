@@ -1,8 +1,11 @@
 """Subscriptions (at most five devices a person), preferences and quiet hours."""
 
+import base64
+import binascii
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +23,29 @@ Person = Newcomer | StaffUser
 MAX_DEVICES = 5
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_QUIET = ("21:00", "08:00")
-_KEY_MAX = {"p256dh": 200, "auth": 64}
+# The browser's P-256 public key (uncompressed point) and its 16-byte auth secret.
+_KEY_BYTES = {"p256dh": 65, "auth": 16}
+
+
+def _key_of_length(value: object, length: int) -> bool:
+    """base64url (padding optional) of exactly `length` bytes."""
+    if not isinstance(value, str) or len(value) > 2 * length:
+        return False
+    text = value.strip()
+    try:
+        return len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == length
+    except (ValueError, binascii.Error):
+        return False
+
+
+def _on_curve(value: str) -> bool:
+    text = value.strip()
+    point = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        return False
+    return True
 
 
 def owner(person: Person) -> dict:
@@ -42,9 +67,9 @@ def parse_subscription(data: dict) -> dict:
     fields = Fields(data)
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     values = {}
-    for name, limit in _KEY_MAX.items():
+    for name, length in _KEY_BYTES.items():
         value = keys.get(name)
-        if not isinstance(value, str) or not 1 <= len(value.strip()) <= limit:
+        if not _key_of_length(value, length) or (name == "p256dh" and not _on_curve(value)):
             fields.errors[name] = _("The browser sent an incomplete push subscription.")
         else:
             values[name] = value.strip()
@@ -93,6 +118,8 @@ def subscribe(person: Person, values: dict) -> PushSubscription:
 
 def unsubscribe(person: Person, endpoint: object) -> None:
     """Forget one of the person's devices."""
+    if not isinstance(endpoint, str) or not endpoint:
+        raise ValidationError({"endpoint": _("This is not a valid push address.")})
     gone = db.session.execute(
         delete(PushSubscription).where(
             owned_by(PushSubscription, person), PushSubscription.endpoint == endpoint

@@ -4,6 +4,7 @@ subscription is handed to the server again at every start."""
 
 import json
 
+import pytest
 from sqlalchemy import delete, select
 
 from onboarding.extensions import db
@@ -14,7 +15,11 @@ from .conftest import PHONE, wait_for_worker, wait_until
 from .test_pwa import join_in_browser
 
 ENDPOINT = "http://127.0.0.1:9/push/chromium"
-STUB = """
+# A real P-256 point and auth secret, as a browser would give (the server checks them).
+P256DH = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM"
+AUTH = "tBHItJI5svbpez7KI4CCXg"
+STUB = (
+    """
 (() => {
   const KEY = "test-push-subscription";
   window.__permissionAsked = 0;
@@ -25,7 +30,7 @@ STUB = """
     unsubscribe: async () => { localStorage.removeItem(KEY); return true; },
   };
   PushManager.prototype.subscribe = async function () {
-    const data = { endpoint: "__ENDPOINT__", keys: { p256dh: "BPUBLICKEY", auth: "c2VjcmV0" } };
+    const data = { endpoint: "__ENDPOINT__", keys: { p256dh: "__P256DH__", auth: "__AUTH__" } };
     localStorage.setItem(KEY, JSON.stringify(data));
     return wrap(data);
   };
@@ -34,6 +39,9 @@ STUB = """
   };
 })();
 """.replace("__ENDPOINT__", ENDPOINT)
+    .replace("__P256DH__", P256DH)
+    .replace("__AUTH__", AUTH)
+)
 
 
 SHOWN = "navigator.serviceWorker.ready.then((r) => r.getNotifications())"
@@ -85,8 +93,9 @@ def test_a_pushed_message_is_shown_and_its_click_opens_the_page(app, server, bro
     context.close()
 
 
-def test_a_foreign_url_in_a_push_never_leaves_the_app(app, server, browser, make_code):
-    message = {"title": "x", "body": "y", "url": "https://evil.example/steal"}
+@pytest.mark.parametrize("url", ["https://evil.example/steal", "//evil.example/steal"])
+def test_a_foreign_url_in_a_push_never_leaves_the_app(app, server, browser, make_code, url):
+    message = {"title": "x", "body": "y", "url": url}
     context, page = push_to_phone(server, browser, make_code, message)
     assert page.evaluate(f"{SHOWN}.then((list) => list[0].data.url)") == "/"
     context.close()

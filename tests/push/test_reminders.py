@@ -263,3 +263,35 @@ def test_sent_messages_and_old_reminder_marks_are_forgotten_after_a_month(
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(PushMessage)) == 0
         assert db.session.scalar(select(func.count()).select_from(ReminderLog)) == 0
+
+
+def test_a_device_whose_keys_cannot_work_is_removed_and_the_batch_goes_on(
+    app, runner, receiver, make_api, make_code, device
+):
+    _a, broken = newcomer_with_phone(make_api, make_code, device)
+    _b, fine = newcomer_with_phone(make_api, make_code, device)
+    with app.app_context():  # stored before keys were checked this strictly
+        stored = db.session.scalar(
+            select(PushSubscription).where(PushSubscription.endpoint == broken.endpoint)
+        )
+        stored.p256dh = "BBBB"
+        db.session.commit()
+    with at("2026-12-05"):
+        assert "sent 1, failed 0, removed 1, to retry 0" in run(runner)
+    assert len(receiver.for_path(fine.path)) == 1 and receiver.for_path(broken.path) == []
+
+
+def test_a_reopened_step_still_gets_its_own_reminder_that_day(
+    app, runner, receiver, make_api, make_code, device
+):
+    client, phone = newcomer_with_phone(make_api, make_code, device)
+    with at("2026-12-12", "09:00"):  # four steps due on 15 December; two are done already
+        client.patch("/api/v1/checklist/bank_account", json={"status": "done"})
+        client.patch("/api/v1/checklist/register_gp", json={"status": "done"})
+        run(runner)
+    with at("2026-12-12", "11:00"):  # one was marked done by mistake
+        client.patch("/api/v1/checklist/register_gp", json={"status": "todo"})
+        run(runner)
+    first, second = (phone.decrypt(r) for r in receiver.received)
+    assert step_title(app, "register_gp") not in first["body"]
+    assert second["url"] == "/steps/register_gp"  # only the reminder not sent yet

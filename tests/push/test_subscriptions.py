@@ -1,6 +1,7 @@
 """VAPID keys, subscriptions (five devices at most, endpoints only on public https hosts) and
 preferences."""
 
+import pytest
 import time_machine
 from sqlalchemy import func, select
 
@@ -72,11 +73,11 @@ def test_a_newcomer_subscribes_resubscribes_and_unsubscribes(app, newcomer_clien
     phone = device()
     assert subscribe(newcomer_client, phone.subscription()).status_code == 201
     again = phone.subscription()
-    again["keys"]["auth"] = "bmV3LWF1dGgtc2VjcmV0"
+    again["keys"]["auth"] = "bmV3LWF1dGgtc2VjcmV0IQ"
     assert subscribe(newcomer_client, again).status_code == 201
     with app.app_context():
         [stored] = db.session.scalars(select(PushSubscription)).all()
-        assert stored.auth == "bmV3LWF1dGgtc2VjcmV0" and stored.newcomer_id is not None
+        assert stored.auth == "bmV3LWF1dGgtc2VjcmV0IQ" and stored.newcomer_id is not None
     gone = newcomer_client.delete("/api/v1/push/subscriptions", json={"endpoint": phone.endpoint})
     assert gone.status_code == 204 and count(app) == 0
     missing = newcomer_client.delete(
@@ -128,7 +129,7 @@ def test_staff_can_subscribe_and_strangers_cannot(app, staff_client, api, device
         assert answer.status_code == 401
 
 
-def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_client):
+def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_client, device):
     strict = other_app(AANKOMST_PUSH_ALLOW_INSECURE=False)
     from ..conftest import ApiClient, join_body
 
@@ -139,7 +140,7 @@ def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_clie
 
         [(_code, token)] = issue_codes(create_location("Strict house", "Noordwijk"))
     assert client.post("/api/v1/join", json=join_body(token)).status_code == 201
-    keys = {"p256dh": "BPUBLIC", "auth": "c2VjcmV0"}
+    keys = device().subscription()["keys"]
     refused = [
         "http://93.184.216.34/push/1",  # not https
         "https://127.0.0.1/push",  # loopback
@@ -156,6 +157,10 @@ def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_clie
         "not a url",
         "",
         "https://" + "a" * 3000 + ".example/push",
+        "https://[::ffff:127.0.0.1]/push",  # IPv4 inside IPv6
+        "https://[::127.0.0.1]/push",
+        "https://[64:ff9b::a01:203]/push",  # NAT64 of 10.1.2.3
+        "https://[2002:a01:203::1]/push",  # 6to4 of 10.1.2.3
     ]
     for endpoint in refused:
         answer = subscribe(client, {"endpoint": endpoint, "keys": keys})
@@ -176,12 +181,25 @@ def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_clie
     assert private.status_code == 400
 
 
-def test_a_subscription_needs_both_keys(newcomer_client, device):
+def test_a_subscription_needs_both_keys_and_keys_that_can_work(newcomer_client, device):
     data = device().subscription()
-    for broken in ({}, {"p256dh": data["keys"]["p256dh"]}, {"auth": 5, "p256dh": ""}):
+    good = data["keys"]
+    for broken in (
+        {},
+        {"p256dh": good["p256dh"]},
+        {"auth": 5, "p256dh": ""},
+        {"p256dh": "BBBB", "auth": good["auth"]},
+        {"p256dh": "!!!!", "auth": good["auth"]},
+        {"p256dh": "B" + "A" * 86, "auth": good["auth"]},  # 65 bytes, not on the curve
+        {"p256dh": good["p256dh"], "auth": "é"},
+        {"p256dh": good["p256dh"], "auth": good["auth"] + "AAAA"},
+    ):
         answer = subscribe(newcomer_client, {"endpoint": data["endpoint"], "keys": broken})
-        assert answer.status_code == 400
+        assert answer.status_code == 400, broken
     assert subscribe(newcomer_client, ["not", "an", "object"]).status_code == 400
+    for endpoint in ({"a": 1}, ["x"], None, 5):
+        answer = newcomer_client.delete("/api/v1/push/subscriptions", json={"endpoint": endpoint})
+        assert answer.status_code == 400, endpoint
 
 
 def put_preferences(client, data):
@@ -259,3 +277,16 @@ def test_the_data_export_lists_notification_settings_and_devices(newcomer_client
     assert exported["quiet_end"] == "07:00" and exported["reminders"] is True
     assert len(exported["devices"]) == 1
     assert "http" not in str(exported)  # the push address (a secret of the device) stays out
+
+
+def test_the_push_connection_itself_refuses_an_address_inside_the_network(receiver):
+    """A name checked at subscription time may resolve elsewhere later (DNS rebinding): the
+    address a connection really reaches is checked when it is made."""
+    import requests
+
+    from onboarding.push.transport import PushSession
+
+    with pytest.raises(requests.ConnectionError):
+        PushSession(loopback_too=False).post(receiver.url + "/push/inside", data=b"x")
+    assert receiver.received == []
+    assert PushSession(loopback_too=True).post(receiver.url + "/push/ok").status_code == 201
