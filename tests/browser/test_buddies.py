@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from onboarding.buddies.models import BuddyOffer, BuddyProfile, HelpLog
+from onboarding.clock import today_in_amsterdam
 from onboarding.extensions import db
 
 from ..conftest import translated
@@ -108,7 +109,7 @@ def test_two_phones_request_accept_contact_and_help_logged(
         entry = db.session.scalar(select(HelpLog))
         offer = db.session.scalar(select(BuddyOffer))
         assert (entry.buddy_id, entry.topic, entry.minutes) == (buddy_id, "bike_route", 60)
-        assert entry.helped_on == date.today() and offer.state == "accepted"
+        assert entry.helped_on == today_in_amsterdam() and offer.state == "accepted"
     check(buddy, "help-logged")
 
     # Phone 2: thank you.

@@ -4,12 +4,14 @@ import csv
 import io
 from datetime import date, timedelta
 
+from onboarding.clock import today_in_amsterdam
+
 from .test_endings import accepted_match
 from .test_lifecycle import ask, make_buddy, newcomer_at
 
 
 def help_body(**changes):
-    data = {"date": date.today().isoformat(), "topic": "register_gp", "minutes": 45}
+    data = {"date": today_in_amsterdam().isoformat(), "topic": "register_gp", "minutes": 45}
     data.update(changes)
     return data
 
@@ -32,7 +34,7 @@ def test_buddy_logs_help_and_newcomer_thanks(app, make_api, make_code, make_loca
     rows = list(
         csv.DictReader(io.StringIO(admin.get("/staff/admin/buddies.csv").get_data(as_text=True)))
     )
-    month = date.today().strftime("%Y-%m")
+    month = today_in_amsterdam().strftime("%Y-%m")
     assert rows == [
         {
             "buddy": "Marek",
