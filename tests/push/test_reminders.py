@@ -295,3 +295,15 @@ def test_a_reopened_step_still_gets_its_own_reminder_that_day(
     first, second = (phone.decrypt(r) for r in receiver.received)
     assert step_title(app, "register_gp") not in first["body"]
     assert second["url"] == "/steps/register_gp"  # only the reminder not sent yet
+
+
+def test_a_retry_waits_out_the_quiet_hours(app, runner, receiver, make_api, make_code, device):
+    _client, phone = newcomer_with_phone(make_api, make_code, device)
+    receiver.answers[phone.path] = [503]
+    with at("2026-12-05", "20:59"):
+        assert "to retry 1" in run(runner)
+    with at("2026-12-05", "21:10"):  # the backoff has passed, but it is quiet now
+        assert "sent 0" in run(runner)
+    with at("2026-12-06", "08:00"):
+        assert "sent 1" in run(runner)
+    assert len(receiver.for_path(phone.path)) == 2
