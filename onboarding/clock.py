@@ -19,3 +19,8 @@ def amsterdam_date(moment: datetime) -> date:
 def today_in_amsterdam() -> date:
     """Due dates and "overdue" are judged by the calendar in the Netherlands."""
     return datetime.now(AMSTERDAM).date()
+
+
+def iso(value: datetime | date | None) -> str | None:
+    """A date or timestamp as the API and exports write it (None stays None)."""
+    return value.isoformat() if value else None

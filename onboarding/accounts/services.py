@@ -2,12 +2,12 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..clock import today_in_amsterdam
+from ..clock import iso, today_in_amsterdam
 from ..codes.services import redeem_code
 from ..errors import AppError
 from ..extensions import db, utcnow
@@ -200,13 +200,11 @@ def recover(text: object) -> Newcomer:
     return newcomer
 
 
-def _iso(value: datetime | date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 def export_newcomer(newcomer: Newcomer) -> dict:
     """Everything stored about the person, readable by them."""
+    from ..buddies.recognition import buddy_export  # those capabilities build on accounts
     from ..checklist.models import StepProgress, SyncOp
+    from ..push.services import push_export
 
     progress = db.session.scalars(
         select(StepProgress)
@@ -220,20 +218,20 @@ def export_newcomer(newcomer: Newcomer) -> dict:
         "profile": {
             "nickname": newcomer.nickname,
             "language": newcomer.language.replace("_", "-"),
-            "arrival_date": _iso(newcomer.arrival_date),
-            "first_workday_date": _iso(newcomer.first_workday_date),
+            "arrival_date": iso(newcomer.arrival_date),
+            "first_workday_date": iso(newcomer.first_workday_date),
             "stay_plan": newcomer.stay_plan,
             "temporary_protection": newcomer.temporary_protection,
             "share_progress_with_coordinator": newcomer.share_progress,
             "location": newcomer.location.name if newcomer.location else None,
-            "joined_at": _iso(newcomer.created_at),
-            "last_seen_at": _iso(newcomer.last_seen_at),
+            "joined_at": iso(newcomer.created_at),
+            "last_seen_at": iso(newcomer.last_seen_at),
         },
         "checklist": [
             {
                 "key": p.step_key,
                 "status": p.status,
-                "status_changed_at": _iso(p.status_at),
+                "status_changed_at": iso(p.status_at),
                 "note": p.note,
                 "stuck": p.stuck,
                 "stuck_reason": p.stuck_reason,
@@ -241,35 +239,16 @@ def export_newcomer(newcomer: Newcomer) -> dict:
             for p in progress
         ],
         "devices": [
-            {"signed_in_at": _iso(s.created_at), "last_seen_at": _iso(s.last_seen_at)}
+            {"signed_in_at": iso(s.created_at), "last_seen_at": iso(s.last_seen_at)}
             for s in newcomer.sessions
         ],
         "offline_changes_received": sync_count,
-        **_buddy_export(newcomer),
-        "notifications": _push_export(newcomer),
+        **buddy_export(newcomer),
+        "notifications": push_export(newcomer),
         "not_stored": _(
             "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
             "stored only in a scrambled form that cannot be turned back into the code."
         ),
-    }
-
-
-def _buddy_export(newcomer: Newcomer) -> dict:
-    from ..buddies.recognition import buddy_export
-
-    return buddy_export(newcomer)
-
-
-def _push_export(newcomer: Newcomer) -> dict:
-    from ..push.models import PushSubscription
-    from ..push.services import owned_by, preferences, preferences_json
-
-    devices = db.session.scalars(
-        select(PushSubscription).where(owned_by(PushSubscription, newcomer))
-    )
-    return {
-        **preferences_json(preferences(newcomer)),
-        "devices": [{"subscribed_at": _iso(d.created_at)} for d in devices],
     }
 
 

@@ -147,12 +147,6 @@ def offers_received(buddy: Newcomer) -> list[BuddyOffer]:
     )
 
 
-def live_offer(request: BuddyRequest) -> BuddyOffer | None:
-    """The offer out now (pending) or the match (accepted), if there is one."""
-    offer = request.offers[-1] if request.offers else None
-    return offer if offer and offer.state in ("pending", "accepted") else None
-
-
 def matched_offer(request: BuddyRequest) -> BuddyOffer | None:
     """The offer that became a match (accepted, or ended since), if any."""
     return next((o for o in reversed(request.offers) if o.state in ("accepted", "ended")), None)

@@ -89,6 +89,12 @@ class BuddyRequest(db.Model):
         back_populates="request", order_by="BuddyOffer.id", passive_deletes=True
     )
 
+    @property
+    def live_offer(self) -> "BuddyOffer | None":
+        """The offer out now (pending) or the match (accepted), if there is one."""
+        offer = self.offers[-1] if self.offers else None
+        return offer if offer and offer.state in ("pending", "accepted") else None
+
 
 class BuddyOffer(db.Model):
     """The request put to one buddy, who accepts or declines before it expires."""

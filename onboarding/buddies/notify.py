@@ -53,8 +53,8 @@ def _asked(offer: BuddyOffer):
 
 def request_answered(request: BuddyRequest) -> None:
     """After a request was made or asked again: the buddy it went to hears of it."""
-    offer = request.offers[-1] if request.offers else None
-    if request.state == "pending" and offer is not None and offer.state == "pending":
+    offer = request.live_offer
+    if offer is not None and offer.state == "pending":
         _send([_asked(offer)])
 
 
@@ -87,50 +87,30 @@ def moved_on(offer: BuddyOffer) -> None:
     if newcomer is not None:
         with speaking_to(newcomer):
             name = display_name(buddy, _("Buddy"))
-            url = url_for("buddies.request_page", request_id=request.id)
             if request.state == "unmatched":
-                messages.append(
-                    queue(
-                        newcomer,
-                        f"offer:{offer.id}:unmatched",
-                        _("No buddy is free right now"),
-                        _(
-                            "Your housing coordinator knows that help is needed. You can ask "
-                            "again later in the app."
-                        ),
-                        url,
-                    )
+                what, title = "unmatched", _("No buddy is free right now")
+                body = _(
+                    "Your housing coordinator knows that help is needed. You can ask again "
+                    "later in the app."
                 )
             elif offer.state == "expired":
-                messages.append(
-                    queue(
-                        newcomer,
-                        f"offer:{offer.id}:expired",
-                        _("We are asking another buddy"),
-                        _(
-                            "%(name)s did not answer in time. We asked another buddy who "
-                            "speaks your language.",
-                            name=name,
-                        ),
-                        url,
-                    )
+                what, title = "expired", _("We are asking another buddy")
+                body = _(
+                    "%(name)s did not answer in time. We asked another buddy who speaks your "
+                    "language.",
+                    name=name,
                 )
-            elif offer.state in ("declined", "withdrawn"):
-                messages.append(
-                    queue(
-                        newcomer,
-                        f"offer:{offer.id}:declined",
-                        _("We are asking another buddy"),
-                        _(
-                            "%(name)s cannot help this time. We asked another buddy who speaks "
-                            "your language.",
-                            name=name,
-                        ),
-                        url,
-                    )
+            else:  # declined, or withdrawn after a report
+                what, title = "declined", _("We are asking another buddy")
+                body = _(
+                    "%(name)s cannot help this time. We asked another buddy who speaks your "
+                    "language.",
+                    name=name,
                 )
-    live = request.offers[-1] if request.offers else None
-    if request.state == "pending" and live is not None and live.id != offer.id:
+            url = url_for("buddies.request_page", request_id=request.id)
+            messages.append(queue(newcomer, f"offer:{offer.id}:{what}", title, body, url))
+    live = request.live_offer
+    if live is not None and live.id != offer.id:
         messages.append(_asked(live))
     _send(messages)
 

@@ -6,14 +6,14 @@ import json
 from ..accounts.models import Newcomer
 from ..extensions import db
 from ..i18n import _
-from .lifecycle import live_offer, why_sentence
+from .lifecycle import why_sentence
 from .models import BuddyOffer, BuddyProfile, BuddyRequest
 from .services import display_name
 
 
 def request_json(request: BuddyRequest) -> dict:
     """A request as its newcomer sees it: the buddy's contact only once they accepted."""
-    live = live_offer(request)
+    live = request.live_offer
     buddy = db.session.get(BuddyProfile, live.buddy_id) if live and live.buddy_id else None
     person = db.session.get(Newcomer, buddy.user_id) if buddy else None
     body = {

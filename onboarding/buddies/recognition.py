@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..accounts.models import Newcomer
-from ..clock import amsterdam_date, today_in_amsterdam, utcnow
+from ..clock import amsterdam_date, iso, today_in_amsterdam, utcnow
 from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
@@ -66,10 +66,6 @@ def thank(newcomer: Newcomer, request_id: int) -> None:
     db.session.commit()
 
 
-def _iso(moment) -> str | None:
-    return moment.isoformat() if moment else None
-
-
 def buddy_export(person: Newcomer) -> dict:
     """What the buddy feature holds about this person, for their data export: their profile,
     requests, the requests put to them, help they logged and reports they made. Never the
@@ -99,7 +95,7 @@ def buddy_export(person: Newcomer) -> dict:
                 "employer": r.employer,
                 "message": r.message,
                 "contact": r.contact,
-                "asked_at": _iso(r.created_at),
+                "asked_at": iso(r.created_at),
             }
             for r in requests
         ],
@@ -107,8 +103,8 @@ def buddy_export(person: Newcomer) -> dict:
             {
                 "id": o.id,
                 "state": o.state,
-                "received_at": _iso(o.created_at),
-                "answered_at": _iso(o.answered_at),
+                "received_at": iso(o.created_at),
+                "answered_at": iso(o.answered_at),
                 "reason": o.reason,
             }
             for o in offers
@@ -118,7 +114,7 @@ def buddy_export(person: Newcomer) -> dict:
             for h in helped
         ],
         "buddy_reports_made": [
-            {"reason": r.reason, "details": r.details, "reported_at": _iso(r.created_at)}
+            {"reason": r.reason, "details": r.details, "reported_at": iso(r.created_at)}
             for r in reports
         ],
     }

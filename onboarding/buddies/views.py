@@ -76,9 +76,11 @@ def _form() -> dict:
     return data
 
 
-def _steps(keys, pack: Pack) -> list[tuple[str, str]]:
-    """(key, title) of the given steps, in checklist order."""
-    return [(step.key, pack_text(step.title)) for step in pack.steps if step.key in keys]
+def _steps(pack: Pack, keys=None) -> list[tuple[str, str]]:
+    """(key, title) of the given steps (all when none are given), in checklist order."""
+    return [
+        (step.key, pack_text(step.title)) for step in pack.steps if keys is None or step.key in keys
+    ]
 
 
 def _language_choices() -> list[tuple[str, str]]:
@@ -92,7 +94,7 @@ def home():
     pack = current_pack()
 
     def titles(keys: str) -> list[str]:
-        return [title for _key, title in _steps(json.loads(keys), pack)]
+        return [title for _key, title in _steps(pack, json.loads(keys))]
 
     made = [(r, request_json(r), titles(r.topics)) for r in reversed(requests_made(g.newcomer))]
     received = [
@@ -135,7 +137,7 @@ def ask():
         "buddies/ask.html",
         values=values,
         errors=errors,
-        steps=_steps({s.key for s in pack.steps}, pack),
+        steps=_steps(pack),
         languages=[(code, name) for code, name in _language_choices() if code != own],
     ), (400 if errors else 200)
 
@@ -181,7 +183,7 @@ def profile():
         values=values,
         errors=errors,
         profile=existing,
-        steps=_steps({s.key for s in pack.steps}, pack),
+        steps=_steps(pack),
         languages=_language_choices(),
         locations=visible_locations(None),
     ), (400 if errors else 200)
@@ -208,7 +210,7 @@ def _request_page(request_id: int, errors: dict | None = None, form: dict | None
             _("Buddy"),
         ),
         shared=language_names(sorted(set(json.loads(ask_.languages)) & set(buddy_languages))),
-        steps=_steps(topics, pack),
+        steps=_steps(pack, topics),
         activity=first_activity(topics, pack),
         errors=errors or {},
         form=form or {},
@@ -282,10 +284,10 @@ def _offer_page(offer_id: int, errors: dict | None = None, form: dict | None = N
         body=offer_json(offer),
         shared=language_names(sorted(set(json.loads(offer.request.languages)) & own)),
         languages=language_names(json.loads(offer.request.languages)),
-        steps=_steps(topics, pack),
+        steps=_steps(pack, topics),
         activity=first_activity(topics, pack),
         helped=helped,
-        all_steps=_steps({step.key for step in pack.steps}, pack),
+        all_steps=_steps(pack),
         errors=errors or {},
         form=form or {},
     ), (400 if errors else 200)

@@ -3,7 +3,6 @@
 import base64
 import binascii
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
@@ -11,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Newcomer
+from ..clock import AMSTERDAM
 from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import _
@@ -21,7 +21,6 @@ from .models import PushPreference, PushSubscription
 
 Person = Newcomer | StaffUser
 MAX_DEVICES = 5
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DEFAULT_QUIET = ("21:00", "08:00")
 # The browser's P-256 public key (uncompressed point) and its 16-byte auth secret.
 _KEY_BYTES = {"p256dh": 65, "auth": 16}
@@ -189,3 +188,15 @@ def after_quiet_hours(now: datetime, quiet_start: str, quiet_end: str) -> dateti
         return now
     day = local.date() if clock < end else local.date() + timedelta(days=1)
     return datetime.combine(day, end, tzinfo=AMSTERDAM).astimezone(now.tzinfo)
+
+
+def push_export(person: Person) -> dict:
+    """For the data export: the preferences and when each device subscribed (never the push
+    address, a secret of the device)."""
+    devices = db.session.scalars(
+        select(PushSubscription.created_at).where(owned_by(PushSubscription, person))
+    )
+    return {
+        **preferences_json(preferences(person)),
+        "devices": [{"subscribed_at": moment.isoformat()} for moment in devices],
+    }
