@@ -127,6 +127,14 @@ class ApiClient:
     def delete(self, path, json=None, **kwargs):
         return self._unsafe("DELETE", path, json, **kwargs)
 
+    def call(self, method: str, path: str, body=None):
+        """GET, FORM (a browser form post) or any API method, as the access tables list them."""
+        if method == "GET":
+            return self.get(path)
+        if method == "FORM":
+            return self.form(path, body)
+        return self._unsafe(method, path, body)
+
     def form(self, path, data, **kwargs):
         """Submit a form the way a browser does: with the page's CSRF token."""
         return self.client.post(

@@ -93,12 +93,7 @@ def test_every_visitor_gets_exactly_what_their_role_allows(
     client = world["clients"][visitor]
     if data == "profile":
         data = profile_body(world["own"])
-    if method == "GET":
-        answer = client.get(path)
-    elif method == "FORM":
-        answer = client.form(path, data)
-    else:
-        answer = client._unsafe(method, path, data)
+    answer = client.call(method, path, data)
     assert answer.status_code == expected[VISITORS.index(visitor)], answer.get_data(as_text=True)[
         :300
     ]

@@ -206,48 +206,22 @@ def _redis_or_skip():
 
 
 def test_with_redis_the_event_goes_through_an_rq_job(
-    other_app, receiver, device, make_code, make_location
+    app, other_app, receiver, device, make_code, house
 ):
     from rq import Queue, SimpleWorker
 
     connection = _redis_or_skip()
     connection.flushdb()
-    app = other_app(REDIS_URL=REDIS_URL)
-    with app.app_context():
-        from onboarding.staff.services import create_location
-
-        location = create_location("Redis house", "Noordwijk").id
-    admin_client = ApiClient(app.test_client())
-    from ..conftest import STAFF_PASSWORD
-
-    with app.app_context():
-        from onboarding.staff.services import create_staff
-
-        create_staff("rq-admin@example.org", STAFF_PASSWORD, "admin", [])
-    admin_client.post(
-        "/api/v1/staff/login", json={"email": "rq-admin@example.org", "password": STAFF_PASSWORD}
-    )
-    with app.app_context():
-        from onboarding.codes.services import issue_codes
-
-        [(_c, token_a)], [(_d, token_b)] = (
-            issue_codes(db.session.get(__import__("onboarding").staff.models.Location, location)),
-            issue_codes(db.session.get(__import__("onboarding").staff.models.Location, location)),
-        )
-    marek, marek_phone = ApiClient(app.test_client()), device("marek")
-    marek.post("/api/v1/join", json=join_body(token_a, language="uk", nickname="Marek"))
-    marek.post("/api/v1/push/subscriptions", json=marek_phone.subscription())
-    put(marek, profile_body(location, languages=["pl", "uk"]))
-    with app.app_context():
-        user_id = db.session.scalar(select(BuddyProfile.user_id))
-    admin_client.post(f"/api/v1/buddy/approve/{user_id}")
-    ola = ApiClient(app.test_client())
-    ola.post("/api/v1/join", json=join_body(token_b, nickname="Ola"))
+    location, admin = house
+    _marek, marek_phone, _ = buddy(app, make_code, location, device, admin, "Marek")
+    with_redis = other_app(REDIS_URL=REDIS_URL)  # the same database, with the queue
+    ola = ApiClient(with_redis.test_client())
+    ola.post("/api/v1/join", json=join_body(make_code(location), nickname="Ola"))
     ask(ola)
 
     queue = Queue("aankomst", connection=connection)
     assert queue.count == 1 and receiver.received == []  # queued, not sent by the request
-    with app.app_context():
+    with with_redis.app_context():
         SimpleWorker([queue], connection=connection).work(burst=True)
     [asked] = messages(receiver, marek_phone)
     assert asked["title"] == translated(app, "uk", "Someone asks for your help")

@@ -122,12 +122,7 @@ def test_every_visitor_gets_exactly_what_their_role_allows(
             k: (int(v.format(**values)) if isinstance(v, str) and v.startswith("{") else v)
             for k, v in body.items()
         }
-    if method == "GET":
-        answer = client.get(path)
-    elif method == "FORM":
-        answer = client.form(path, body)
-    else:
-        answer = client._unsafe(method, path, body)
+    answer = client.call(method, path, body)
     assert answer.status_code == expected[VISITORS.index(visitor)], answer.get_data(as_text=True)[
         :300
     ]
