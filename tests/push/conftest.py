@@ -42,6 +42,9 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     answers: dict[str, list[int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  # seconds each answer takes
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     def for_path(self, path: str) -> list[Received]:
         return [r for r in self.received if r.path == path]
@@ -97,11 +100,16 @@ def receiver():
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with state.lock:
+                state.in_flight += 1
+                state.most_in_flight = max(state.most_in_flight, state.in_flight)
+            time.sleep(state.delay)
+            with state.lock:
                 state.received.append(
                     Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                 )
                 queued = state.answers.get(self.path) or []
                 status = queued.pop(0) if queued else 201
+                state.in_flight -= 1
             self.send_response(status)
             if 300 <= status < 400:  # a push service must never send us elsewhere
                 self.send_header("Location", "/push/elsewhere")

@@ -307,3 +307,15 @@ def test_a_retry_waits_out_the_quiet_hours(app, runner, receiver, make_api, make
     with at("2026-12-06", "08:00"):
         assert "sent 1" in run(runner)
     assert len(receiver.for_path(phone.path)) == 2
+
+
+def test_sending_runs_in_parallel_within_a_bounded_pool(
+    app, runner, receiver, make_api, make_code, device
+):
+    from onboarding.push.sender import POOL_SIZE
+
+    phones = [newcomer_with_phone(make_api, make_code, device)[1] for _ in range(POOL_SIZE + 8)]
+    receiver.delay = 0.2
+    with at("2026-12-05"):
+        assert f"sent {len(phones)}," in run(runner)
+    assert 1 < receiver.most_in_flight <= POOL_SIZE
