@@ -10,7 +10,7 @@ from .services import ChecklistItem, apply_sync, build_checklist, parse_changes,
 
 
 def item_json(item: ChecklistItem) -> dict:
-    """A step as DESIGN.md describes it, in the reader's language."""
+    """A step as the API documents it (see the OpenAPI document), in the reader's language."""
     return {
         "key": item.key,
         "title": pack_text(item.step.title),
