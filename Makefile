@@ -9,7 +9,7 @@ PORT ?= 5000
 AANKOMST_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export AANKOMST_PUBLIC_URL
 
-.PHONY: run test install install-dev translations lint format clean browser
+.PHONY: run test test-dates install install-dev translations lint format clean browser faketime
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,27 @@ browser:
 test: install-dev translations lint browser
 	$(FLASK) i18n check
 	$(BIN)/python -m pytest
+
+# The suite (browser tests left out) at three awkward moments, with the whole process clock moved
+# by Debian's libfaketime: daylight saving starts in Amsterdam (01:30 there, 28 March 2027); a
+# new year in Amsterdam that is still the old year in UTC (23:30 UTC on 31 December 2027, 00:30
+# on 1 January 2028 in Amsterdam); and a leap day. On SQLite, in UTC like a server.
+TEST_DATES := 'TZ="Europe/Amsterdam" 2027-03-28 01:30' 'TZ="UTC" 2027-12-31 23:30' \
+	'TZ="Europe/Amsterdam" 2028-02-29 12:00'
+
+faketime:
+	@command -v faketime >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && apt-get install -y -qq faketime >/dev/null; \
+	  else echo "Debian's faketime is missing: apt-get install faketime" >&2; exit 1; fi; }
+
+# The monotonic clock stays real: libfaketime 0.9.10 would otherwise hang every lock timeout.
+test-dates: install-dev translations faketime
+	@for moment in $(TEST_DATES); do \
+	  echo "== the suite at $$moment"; \
+	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= faketime "$$moment" \
+	    $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/browser || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

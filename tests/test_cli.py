@@ -5,6 +5,7 @@ import re
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
+from onboarding.clock import today_in_amsterdam
 from onboarding.codes.models import OnboardingCode
 from onboarding.extensions import db
 from onboarding.staff.models import Location, StaffUser
@@ -229,7 +230,6 @@ def test_stored_code_can_be_decrypted_for_reprint_only_with_the_secret(app, runn
 
 def test_printed_polish_demo_link_leads_to_a_complete_polish_checklist(app, runner, make_api):
     """The issue's acceptance path: make run's Polish link -> join form -> checklist in Polish."""
-    from datetime import date
 
     from .conftest import translated
 
@@ -241,7 +241,7 @@ def test_printed_polish_demo_link_leads_to_a_complete_polish_checklist(app, runn
     token = link.split("/")[2].split("?")[0]
     answer = browser.form(
         f"/join/{token}",
-        {"language": "pl", "arrival_date": date.today().isoformat(), "stay_plan": "medium"},
+        {"language": "pl", "arrival_date": today_in_amsterdam().isoformat(), "stay_plan": "medium"},
     )
     assert answer.status_code == 303
     assert translated(app, "pl", "Your checklist is ready") in browser.get("/welcome").get_data(

@@ -1,13 +1,13 @@
 """The app factory, configuration, security headers and the database set-up."""
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from onboarding import create_app
+from onboarding.clock import today_in_amsterdam
 from onboarding.config import ConfigError, load_config
 from onboarding.extensions import db
 
@@ -170,7 +170,7 @@ def test_forms_work_over_https_in_production(other_app, make_code):
         json={
             "token": make_code(),
             "language": "pl",
-            "arrival_date": date.today().isoformat(),
+            "arrival_date": today_in_amsterdam().isoformat(),
             "stay_plan": "short",
         },
         headers={"X-CSRFToken": token, "Referer": f"{base}/join/abc"},

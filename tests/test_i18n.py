@@ -3,13 +3,13 @@
 import re
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import polib
 import pytest
 
 from onboarding.cli import catalog_problems
+from onboarding.clock import today_in_amsterdam
 from onboarding.i18n import LANGUAGES, normalize_language
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +178,7 @@ def test_switcher_on_every_page_names_each_language_in_itself(client, joined, ma
 
 
 def test_dates_are_written_the_local_way(app, joined):
-    arrival = date.today()
+    arrival = today_in_amsterdam()
     client, _ = joined(language="nl", arrival_date=arrival.isoformat(), stay_plan="medium")
     from onboarding.content.pack import DueRule
 

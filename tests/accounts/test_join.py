@@ -8,6 +8,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from onboarding.accounts.models import Newcomer
+from onboarding.clock import today_in_amsterdam, years_before
 from onboarding.codes.models import OnboardingCode
 from onboarding.extensions import db, utcnow
 from onboarding.security import hash_token
@@ -68,7 +69,7 @@ def test_submitting_the_form_joins_shows_recovery_code_once_and_links_location(
         f"/join/{token}",
         {
             "language": "pl",
-            "arrival_date": date.today().isoformat(),
+            "arrival_date": today_in_amsterdam().isoformat(),
             "stay_plan": "short",
             "nickname": "Ola",
         },
@@ -179,16 +180,24 @@ def test_malformed_tokens_are_unknown_not_errors(make_api):
 
 def test_api_join_validates_every_field(app, make_api, make_code):
     token = make_code()
+    today = today_in_amsterdam()
     cases = [
         ({"language": "de"}, "language"),
         ({"language": None}, "language"),
         ({"arrival_date": "2026-02-30"}, "arrival_date"),
         ({"arrival_date": None}, "arrival_date"),
-        ({"arrival_date": (date.today() - timedelta(days=400)).isoformat()}, "arrival_date"),
+        (
+            {"arrival_date": (years_before(today, 40) - timedelta(days=1)).isoformat()},
+            "arrival_date",
+        ),
+        (
+            {"arrival_date": (years_before(today, -1) + timedelta(days=1)).isoformat()},
+            "arrival_date",
+        ),
         ({"stay_plan": "forever"}, "stay_plan"),
         ({"stay_plan": None}, "stay_plan"),
         (
-            {"first_workday_date": (date.today() - timedelta(days=3)).isoformat()},
+            {"first_workday_date": (today - timedelta(days=3)).isoformat()},
             "first_workday_date",
         ),
         ({"nickname": "x" * 41}, "nickname"),

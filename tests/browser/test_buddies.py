@@ -3,7 +3,6 @@ contact only then, the buddy logs help and the newcomer says thank you. Every bu
 axe on the way."""
 
 import os
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -25,7 +24,7 @@ def join_as(browser, server, token: str, nickname: str, language: str):
     context = browser.new_context(viewport=PHONE, locale=language)
     page = context.new_page()
     page.goto(f"{server.url}/join/{token}?language={language}")
-    page.fill("#arrival_date", date.today().isoformat())
+    page.fill("#arrival_date", today_in_amsterdam().isoformat())
     page.check("input[name=stay_plan][value=medium]")
     page.fill("#nickname", nickname)
     page.click("form button.button-large")

@@ -1,7 +1,7 @@
 """The installable, offline-first app in a real browser: manifest, worker, offline, update,
 forgetting the device."""
 
-from datetime import date
+from onboarding.clock import today_in_amsterdam
 
 from ..conftest import translated
 from .conftest import wait_for_worker
@@ -10,7 +10,7 @@ from .conftest import wait_for_worker
 def join_in_browser(page, server, make_code, language="pl"):
     token = make_code()
     page.goto(f"{server.url}/join/{token}?language={language}")
-    page.fill("#arrival_date", date.today().isoformat())
+    page.fill("#arrival_date", today_in_amsterdam().isoformat())
     page.check("input[name=stay_plan][value=medium]")
     page.click("form button.button-large")
     page.click("a.button-large")  # "I have saved it. Show my checklist"

@@ -2,13 +2,14 @@
 approval and unmet need on the coordinator's desk."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from onboarding.buddies.models import BuddyOffer, BuddyProfile, BuddyReport, HelpLog
+from onboarding.clock import today_in_amsterdam
 from onboarding.extensions import db
 from onboarding.staff.models import AuditEntry
 
@@ -16,7 +17,7 @@ from ..conftest import translated
 from .test_lifecycle import make_buddy, newcomer_at
 
 BUDDY_CONTACT = "+31 6 5555 0000"
-WEEK_AGO = (date.today() - timedelta(days=7)).isoformat()
+WEEK_AGO = (today_in_amsterdam() - timedelta(days=7)).isoformat()
 ASKER_CONTACT = "ola-signal-handle"
 
 

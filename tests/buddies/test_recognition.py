@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from onboarding.clock import today_in_amsterdam
 
@@ -57,8 +57,8 @@ def test_help_input_is_checked(app, make_api, make_code, make_location, staff_cl
         ({"minutes": "lots"}, "minutes"),
         ({"topic": "nope"}, "topic"),
         ({"date": "yesterday"}, "date"),
-        ({"date": (date.today() + timedelta(days=2)).isoformat()}, "date"),
-        ({"date": (date.today() - timedelta(days=400)).isoformat()}, "date"),
+        ({"date": (today_in_amsterdam() + timedelta(days=2)).isoformat()}, "date"),
+        ({"date": (today_in_amsterdam() - timedelta(days=400)).isoformat()}, "date"),
     ):
         answer = buddy.post(f"/api/v1/buddy/offers/{offer_id}/help", json=help_body(**change))
         assert answer.status_code == 400 and field in answer.get_json()["error"]["fields"], change

@@ -1,6 +1,8 @@
 """Checklist pages: list with progress, step page, the forms on it, "Show in Dutch"."""
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from onboarding.clock import today_in_amsterdam
 
 from ..conftest import translated
 
@@ -12,7 +14,7 @@ def test_start_page_for_strangers(app, client):
 
 
 def test_checklist_page_shows_progress_due_dates_and_overdue(app, joined):
-    arrival = date.today() - timedelta(days=10)
+    arrival = today_in_amsterdam() - timedelta(days=10)
     client, _ = joined(language="pl", arrival_date=arrival.isoformat())
     client.patch("/api/v1/checklist/health_insurance", json={"status": "done"})
     page = client.get("/").get_data(as_text=True)
@@ -97,7 +99,7 @@ def test_step_form_errors_are_shown(app, joined):
 
 def test_settings_change_plan_and_dates(app, joined):
     client, _ = joined(language="en", stay_plan="short")
-    arrival = date.today().isoformat()
+    arrival = today_in_amsterdam().isoformat()
     answer = client.form(
         "/settings", {"arrival_date": arrival, "stay_plan": "settle", "first_workday_date": ""}
     )

@@ -1,6 +1,8 @@
 """VAPID keys, subscriptions (five devices at most, endpoints only on public https hosts) and
 preferences."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import time_machine
 from sqlalchemy import func, select
@@ -87,9 +89,12 @@ def test_a_newcomer_subscribes_resubscribes_and_unsubscribes(app, newcomer_clien
 
 
 def test_a_sixth_device_replaces_the_oldest(app, newcomer_client, device):
+    """One device a day, counted from when the person joined (a session is never used before
+    it was made)."""
     phones = [device() for _ in range(6)]
+    joined_at = datetime.now(UTC)
     for day, phone in enumerate(phones, start=1):
-        with time_machine.travel(f"2026-12-{day:02d} 12:00Z"):
+        with time_machine.travel(joined_at + timedelta(days=day), tick=False):
             assert subscribe(newcomer_client, phone.subscription()).status_code == 201
     with app.app_context():
         kept = set(db.session.scalars(select(PushSubscription.endpoint)))
@@ -129,17 +134,12 @@ def test_staff_can_subscribe_and_strangers_cannot(app, staff_client, api, device
         assert answer.status_code == 401
 
 
-def test_endpoints_must_be_public_https_hosts(other_app, make_api, newcomer_client, device):
+def test_endpoints_must_be_public_https_hosts(other_app, make_code, newcomer_client, device):
     strict = other_app(AANKOMST_PUSH_ALLOW_INSECURE=False)
     from ..conftest import ApiClient, join_body
 
     client = ApiClient(strict.test_client())
-    with strict.app_context():
-        from onboarding.codes.services import issue_codes
-        from onboarding.staff.services import create_location
-
-        [(_code, token)] = issue_codes(create_location("Strict house", "Noordwijk"))
-    assert client.post("/api/v1/join", json=join_body(token)).status_code == 201
+    assert client.post("/api/v1/join", json=join_body(make_code())).status_code == 201
     keys = device().subscription()["keys"]
     refused = [
         "http://93.184.216.34/push/1",  # not https

@@ -8,6 +8,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from onboarding.clock import today_in_amsterdam
 from onboarding.extensions import db
 from onboarding.staff.models import AuditEntry
 
@@ -29,7 +30,7 @@ def test_issue_codes_with_every_option(app, staff_client, make_location, make_ap
         max_uses=4,
         expires_in_days=7,
         language="pt-BR",
-        arrival_date=date.today().isoformat(),
+        arrival_date=today_in_amsterdam().isoformat(),
     )
     assert answer.status_code == 201
     codes = answer.get_json()["codes"]
@@ -52,7 +53,7 @@ def test_issue_codes_with_every_option(app, staff_client, make_location, make_ap
         expires = datetime.fromisoformat(code["expires_at"])
         assert timedelta(days=6, hours=23) < expires - datetime.now(UTC) <= timedelta(days=7)
     form = make_api().get(f"/join/{codes[0]['token']}?language=pt-BR").get_data(as_text=True)
-    assert f'value="{date.today().isoformat()}"' in form  # the arrival date is filled in
+    assert f'value="{today_in_amsterdam().isoformat()}"' in form  # the arrival date is filled in
 
 
 def test_defaults_are_one_single_use_code_for_14_days(staff_client, make_location):

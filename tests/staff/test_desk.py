@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from sqlalchemy import select
 
+from onboarding.clock import today_in_amsterdam
 from onboarding.extensions import db
 from onboarding.staff.models import AuditEntry, Location, StaffUser
 
@@ -273,7 +274,6 @@ def test_coordinator_on_a_phone_issues_prints_and_sees_an_arrival(
     app, make_staff, make_location, make_api
 ):
     """The issue's acceptance path, through the pages: log in, 8 codes, print, a newcomer joins."""
-    from datetime import date
 
     location_id = make_location("Bloemenhof")
     email = make_staff("coordinator", [location_id])
@@ -295,7 +295,7 @@ def test_coordinator_on_a_phone_issues_prints_and_sees_an_arrival(
         f"/join/{token}",
         {
             "language": "pl",
-            "arrival_date": date.today().isoformat(),
+            "arrival_date": today_in_amsterdam().isoformat(),
             "stay_plan": "medium",
             "nickname": "Kasia",
         },
