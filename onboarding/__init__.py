@@ -77,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])
 
     # Models must be imported before migrations or create_all see the metadata.
+    from . import accounts, buddies, checklist
     from .accounts import load_newcomer
     from .accounts import models as _accounts_models  # noqa: F401
     from .accounts.views import bp as accounts_bp
@@ -85,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .checklist import models as _checklist_models  # noqa: F401
     from .checklist.views import bp as checklist_bp
     from .codes import models as _codes_models  # noqa: F401
+    from .privacy.views import bp as privacy_bp
     from .push import models as _push_models  # noqa: F401
     from .staff import load_staff
     from .staff import models as _staff_models  # noqa: F401
@@ -97,6 +99,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(checklist_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(buddies_bp)
+    app.register_blueprint(privacy_bp)
+    # Personal data, in the order the export lists it.
+    accounts.init_app(app)
+    checklist.init_app(app)
+    buddies.init_app(app)
 
     from .pwa.views import asset_version
     from .pwa.views import bp as pwa_bp
@@ -104,11 +111,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("ASSET_VERSION", asset_version())
     app.register_blueprint(pwa_bp)
 
-    from . import api, cli, push, templating
+    from . import api, cli, push, templating, transactions
 
     push.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    transactions.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)

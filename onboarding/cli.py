@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from .config import PROJECT_ROOT
 from .errors import AppError
 from .i18n import LANGUAGES, bcp47, normalize_language
+from .transactions import commit
 
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
 TRANSLATIONS = PROJECT_ROOT / "translations"
@@ -80,6 +81,7 @@ def seed_demo() -> None:
         code = demo_recovery_code(f"buddy {nickname}")
         ensure_demo_buddy(nickname, language, spoken, topics, locations[0], code)
         click.echo(f"  {nickname:<8} speaks {', '.join(spoken):<10}  recovery code: {code}")
+    commit()
     click.echo("Demo staff accounts (for the coordinator desk):")
     click.echo(f"  admin        {DEMO_ADMIN}  password: {_demo_password('admin')}")
     click.echo(f"  coordinator  {DEMO_COORDINATOR}  password: {_demo_password('coordinator')}")
@@ -102,6 +104,7 @@ def location_create(name: str, village: str, address: str | None) -> None:
         location = create_location(name, village, address)
     except AppError as error:
         _fail(str(error.message))
+    commit()
     click.echo(f"Created location {location.name} (id {location.id}).")
 
 
@@ -126,6 +129,7 @@ def staff_create(role: str, email: str, location_names: tuple[str, ...]) -> None
         staff = create_staff(email, _password_from_stdin(), role, locations)
     except AppError as error:
         _fail(str(error.message))
+    commit()
     click.echo(f"Created {staff.role} {staff.email}.")
 
 
@@ -139,6 +143,7 @@ def staff_reset_password(email: str) -> None:
         staff = reset_password(email, _password_from_stdin())
     except AppError as error:
         _fail(str(error.message))
+    commit()
     click.echo(f"Password changed for {staff.email}.")
 
 
@@ -165,6 +170,7 @@ def codes_issue(
     if language and code_language is None:
         _fail(f"Unknown language {language!r}; use one of {', '.join(map(bcp47, LANGUAGES))}.")
     issued = issue_codes(location, count, max_uses, expires_in_days, code_language)
+    commit()
     for _code, token in issued:
         suffix = f"?language={bcp47(code_language)}" if code_language else ""
         click.echo(join_url(token) + suffix)
@@ -268,7 +274,21 @@ def buddies_expire() -> None:
     """Move offers nobody answered in time on to the next buddy (run from cron)."""
     from .buddies.lifecycle import expire_offers
 
-    click.echo(f"{expire_offers()} offer(s) moved on.")
+    moved = expire_offers()
+    commit()
+    click.echo(f"{moved} offer(s) moved on.")
+
+
+@click.command("purge-inactive")
+@with_appcontext
+def purge_inactive_command() -> None:
+    """Erase accounts unused for AANKOMST_INACTIVE_DAYS (default 365) and join codes 90 days
+    after they expired or were revoked (run daily from cron)."""
+    from .privacy.services import purge_inactive
+
+    people, codes = purge_inactive()
+    commit()
+    click.echo(f"{people} inactive account(s) and {codes} old code(s) erased.")
 
 
 vapid_cli = AppGroup("vapid", help="Web push keys.")
@@ -336,6 +356,7 @@ def pwa_icons() -> None:
 def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
+    app.cli.add_command(purge_inactive_command)
     for group in (
         location_cli,
         staff_cli,

@@ -21,6 +21,15 @@ def today_in_amsterdam() -> date:
     return datetime.now(AMSTERDAM).date()
 
 
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (a negative number: later); 29 February becomes
+    28 February in a year without it."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 def iso(value: datetime | date | None) -> str | None:
     """A date or timestamp as the API and exports write it (None stays None)."""
     return value.isoformat() if value else None

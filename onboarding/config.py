@@ -25,6 +25,15 @@ def _days_list(value: str) -> tuple[int, ...]:
     return days
 
 
+def _inactive_days(value: str) -> int:
+    """How long an unused account is kept before `purge-inactive` erases it."""
+    if not value.strip().isdigit() or not 30 <= int(value) <= 3650:
+        raise ConfigError(
+            f"AANKOMST_INACTIVE_DAYS must be whole days from 30 to 3650 (got {value!r})"
+        )
+    return int(value)
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """A random key kept in the instance folder, so demo links stay the same between runs."""
     key_file = instance_path / "secret_key"
@@ -36,7 +45,7 @@ def _dev_secret_key(instance_path: Path) -> str:
 
 
 def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
-    """Build the Flask configuration from environment variables (see DESIGN.md)."""
+    """Build the Flask configuration from environment variables (listed in the README)."""
     env = os.environ if environ is None else environ
     production = env.get("AANKOMST_ENV", "development") == "production"
     secret_key = env.get("SECRET_KEY")
@@ -61,6 +70,7 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "VAPID_SUBJECT": env.get("VAPID_SUBJECT") or None,
         "AANKOMST_PUSH_ALLOW_INSECURE": env.get("AANKOMST_PUSH_ALLOW_INSECURE") == "1",
         "REMINDER_DAYS_BEFORE": _days_list(env.get("AANKOMST_REMINDER_DAYS", "3,1")),
+        "AANKOMST_INACTIVE_DAYS": _inactive_days(env.get("AANKOMST_INACTIVE_DAYS", "365")),
         # Newcomers keep their phone: a long session, renewed on every visit.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=180),
         "SESSION_REFRESH_EACH_REQUEST": True,

@@ -5,7 +5,7 @@ Services raise AppError; the API turns it into `{"error": {...}}`, pages into a 
 
 from datetime import UTC, datetime
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import format_time
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -73,6 +73,16 @@ def error_response(error: AppError):
     return render_template("errors/error.html", error=error), error.status
 
 
+def database_unavailable(_error: Exception | None = None):
+    """The database is locked past the busy timeout, or cannot be reached: a 503 that says to
+    try again in a moment, never a bare 500. Nothing of the request was stored."""
+    db.session.rollback()
+    message = _("The app is very busy right now. Please try again in a moment.")
+    response = make_response(error_response(AppError("busy", 503, message)))
+    response.headers["Retry-After"] = "2"
+    return response
+
+
 def init_app(app) -> None:
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
@@ -83,16 +93,8 @@ def init_app(app) -> None:
         message = _("This form has expired. Please go back, reload the page and try again.")
         return error_response(AppError("csrf_failed", 400, message))
 
-    @app.errorhandler(OperationalError)
-    def _database_busy(error: OperationalError):
-        # SQLite waits SQLITE_BUSY_TIMEOUT_MS for the write lock; past that, say so kindly.
-        if "locked" not in str(error.orig).lower() and "busy" not in str(error.orig).lower():
-            raise error
-        db.session.rollback()
-        message = _("The app is very busy right now. Please try again in a moment.")
-        response = error_response(AppError("busy", 503, message))
-        response[0].headers["Retry-After"] = "2"
-        return response
+    # SQLite waits SQLITE_BUSY_TIMEOUT_MS for the write lock; PostgreSQL may be restarting.
+    app.register_error_handler(OperationalError, database_unavailable)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

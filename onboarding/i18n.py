@@ -11,7 +11,6 @@ from flask import Blueprint, g, has_request_context, redirect, request, session,
 from flask_babel import format_datetime, get_locale, gettext, lazy_gettext, ngettext, pgettext
 
 from .clock import amsterdam_date
-from .extensions import db
 
 __all__ = ["_", "_l", "ngettext", "pgettext"]
 
@@ -106,7 +105,6 @@ def switch_language():
         newcomer = g.get("newcomer")
         if newcomer is not None:
             newcomer.language = code
-            db.session.commit()
     return redirect(next_page(request.form.get("next"), code), code=303)
 
 

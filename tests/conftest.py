@@ -3,6 +3,7 @@ TEST_DATABASE_URL is set), clients that speak the CSRF protocol, and factories."
 
 import os
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -10,8 +11,21 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from onboarding import create_app
+from onboarding.clock import today_in_amsterdam
 from onboarding.extensions import db
 from onboarding.push.keys import generate_keys
+from onboarding.transactions import commit
+
+if "faketime" in os.environ.get("LD_PRELOAD", ""):
+    # `make test-dates` moves the clock with Debian's libfaketime 0.9.10. With the monotonic
+    # clock left real (FAKETIME_DONT_FAKE_MONOTONIC=1, else every lock timeout hangs), it still
+    # shifts the absolute monotonic deadline Python's time.sleep passes to clock_nanosleep, which
+    # then fails with EINVAL. Sleeping on an Event uses the real monotonic clock, as it should.
+    def _sleep(seconds: float) -> None:
+        if seconds > 0:
+            threading.Event().wait(seconds)
+
+    time.sleep = _sleep
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI") == "true"
@@ -172,7 +186,9 @@ def make_location(app):
 
     def factory(name=None, village="Noordwijkerhout"):
         with app.app_context():
-            return create_location(name or f"House {next(counter)}", village).id
+            location_id = create_location(name or f"House {next(counter)}", village).id
+            commit()
+            return location_id
 
     return factory
 
@@ -187,6 +203,7 @@ def make_code(app, make_location):
         location_id = location_id or make_location()
         with app.app_context():
             [(_code, token)] = issue_codes(db.session.get(Location, location_id), **kwargs)
+            commit()
         return token
 
     return factory
@@ -196,7 +213,7 @@ def join_body(token: str, **overrides) -> dict:
     body = {
         "token": token,
         "language": "pl",
-        "arrival_date": date.today().isoformat(),
+        "arrival_date": today_in_amsterdam().isoformat(),
         "stay_plan": "medium",
     }
     body.update(overrides)

@@ -9,6 +9,8 @@ from ..i18n import _
 from .services import end_session, newcomer_for_session, start_session
 
 SESSION_KEY = "sid"
+# Sent when a device is forgotten or the account deleted: the browser drops caches and storage.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 
 def load_newcomer() -> None:
@@ -66,4 +68,15 @@ def already_signed_in_error() -> AppError:
             "You are already signed in on this phone. To join again, first choose "
             "“Forget this device” in your settings."
         ),
+    )
+
+
+def init_app(app) -> None:
+    """Declare what an account keeps about a person (sessions and recovery links go with it)."""
+    from ..personal_data import PersonalData, register
+    from .models import DeviceSession, Newcomer, RecoveryToken
+    from .services import export_account
+
+    register(
+        app, PersonalData("accounts", (Newcomer, DeviceSession, RecoveryToken), export_account)
     )

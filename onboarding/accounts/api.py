@@ -1,4 +1,4 @@
-"""API for joining, recovery, "forget this device", export and erasure."""
+"""API for joining, recovery and "forget this device"."""
 
 from flask import Response, g, jsonify
 from flask_wtf.csrf import generate_csrf
@@ -6,9 +6,8 @@ from flask_wtf.csrf import generate_csrf
 from ..api import bp
 from ..codes.limits import unknown_code_limit
 from ..validation import json_body
-from . import already_signed_in_error, newcomer_required, sign_in, sign_out
-from .services import erase_newcomer, export_newcomer, join, parse_profile, recover
-from .views import CLEAR_SITE_DATA
+from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
+from .services import join, parse_profile, recover
 
 
 @bp.post("/join")
@@ -42,23 +41,5 @@ def api_recover():
 @newcomer_required
 def api_logout():
     """Forget this device."""
-    sign_out()
-    return Response(status=204, headers={"Clear-Site-Data": CLEAR_SITE_DATA})
-
-
-@bp.get("/me/export")
-@newcomer_required
-def api_export():
-    """Everything stored about the person."""
-    response = jsonify(export_newcomer(g.newcomer))
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.delete("/me")
-@newcomer_required
-def api_delete_me():
-    """Erase the person and sign out."""
-    erase_newcomer(g.newcomer)
     sign_out()
     return Response(status=204, headers={"Clear-Site-Data": CLEAR_SITE_DATA})

@@ -27,6 +27,8 @@ class Newcomer(db.Model):
     recovery_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Off by default: the coordinator sees progress only when the newcomer switches it on.
     share_progress: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Someone who arrived long ago first ticks the steps they already did; this says when.
+    steps_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 
-from ..clock import iso, today_in_amsterdam
+from ..clock import iso, today_in_amsterdam, years_before
 from ..codes.services import redeem_code
 from ..errors import AppError
 from ..extensions import db, utcnow
@@ -20,6 +20,8 @@ from .models import STAY_PLANS, DeviceSession, Newcomer, RecoveryToken
 _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RECOVERY_LENGTH = 16
 SESSION_RENEW_AFTER = timedelta(hours=1)
+# People who have lived here for decades join too: they are the buddies newcomers need.
+ARRIVAL_YEARS_BACK = 40
 
 
 @dataclass
@@ -32,6 +34,11 @@ class Profile:
     first_workday_date: date | None = None
     nickname: str | None = None
     temporary_protection: bool = False
+
+
+def lives_here_long(newcomer: Newcomer, today: date | None = None) -> bool:
+    """Arrived more than a year ago: nothing is overdue for them, and they are asked to help."""
+    return newcomer.arrival_date < years_before(today or today_in_amsterdam(), 1)
 
 
 def new_recovery_code() -> str:
@@ -74,9 +81,12 @@ def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
     nickname = fields.text("nickname", max_length=40)
     protection = fields.boolean("temporary_protection")
     today = today_in_amsterdam()
-    if arrival and not (today - timedelta(days=365) <= arrival <= today + timedelta(days=365)):
+    if arrival and not (
+        years_before(today, ARRIVAL_YEARS_BACK) <= arrival <= years_before(today, -1)
+    ):
         fields.errors["arrival_date"] = _(
-            "The arrival date can be at most one year before or after today."
+            "The arrival date can be at most %(years)d years ago and at most one year from today.",
+            years=ARRIVAL_YEARS_BACK,
         )
     if arrival and workday and not (arrival <= workday <= arrival + timedelta(days=365)):
         fields.errors["first_workday_date"] = _(
@@ -108,7 +118,7 @@ def join(token: str, profile: Profile) -> tuple[Newcomer, str]:
         recovery_hash=hash_token(recovery_code),
     )
     db.session.add(newcomer)
-    db.session.commit()
+    db.session.flush()
     return newcomer, recovery_code
 
 
@@ -116,7 +126,7 @@ def renew_recovery_code(newcomer: Newcomer) -> str:
     """Replace the recovery code; the old one stops working at once."""
     recovery_code = new_recovery_code()
     newcomer.recovery_hash = hash_token(recovery_code)
-    db.session.commit()
+    db.session.flush()
     return recovery_code
 
 
@@ -128,7 +138,7 @@ def update_profile(newcomer: Newcomer, profile: Profile) -> None:
     newcomer.stay_plan = profile.stay_plan
     newcomer.nickname = profile.nickname
     newcomer.temporary_protection = profile.temporary_protection
-    db.session.commit()
+    db.session.flush()
 
 
 def start_session(newcomer: Newcomer) -> str:
@@ -145,7 +155,7 @@ def start_session(newcomer: Newcomer) -> str:
             expires_at=now + lifetime,
         )
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -163,7 +173,7 @@ def newcomer_for_session(token: str | None) -> Newcomer | None:
         device.last_seen_at = now
         device.expires_at = now + current_app.config["PERMANENT_SESSION_LIFETIME"]
         device.newcomer.last_seen_at = now
-        db.session.commit()
+        db.session.flush()
     return device.newcomer
 
 
@@ -173,7 +183,7 @@ def end_session(token: str | None) -> None:
         db.session.execute(
             delete(DeviceSession).where(DeviceSession.token_hash == hash_token(token))
         )
-        db.session.commit()
+        db.session.flush()
 
 
 def recover(text: object) -> Newcomer:
@@ -200,20 +210,8 @@ def recover(text: object) -> Newcomer:
     return newcomer
 
 
-def export_newcomer(newcomer: Newcomer) -> dict:
-    """Everything stored about the person, readable by them."""
-    from ..buddies.recognition import buddy_export  # those capabilities build on accounts
-    from ..checklist.models import StepProgress, SyncOp
-    from ..push.services import push_export
-
-    progress = db.session.scalars(
-        select(StepProgress)
-        .where(StepProgress.newcomer_id == newcomer.id)
-        .order_by(StepProgress.step_key)
-    )
-    sync_count = len(
-        db.session.scalars(select(SyncOp.id).where(SyncOp.newcomer_id == newcomer.id)).all()
-    )
+def export_account(newcomer: Newcomer) -> dict:
+    """The account's part of the data export: the profile and the signed-in devices."""
     return {
         "profile": {
             "nickname": newcomer.nickname,
@@ -226,40 +224,13 @@ def export_newcomer(newcomer: Newcomer) -> dict:
             "location": newcomer.location.name if newcomer.location else None,
             "joined_at": iso(newcomer.created_at),
             "last_seen_at": iso(newcomer.last_seen_at),
+            "steps_reviewed_at": iso(newcomer.steps_reviewed_at),
         },
-        "checklist": [
-            {
-                "key": p.step_key,
-                "status": p.status,
-                "status_changed_at": iso(p.status_at),
-                "note": p.note,
-                "stuck": p.stuck,
-                "stuck_reason": p.stuck_reason,
-            }
-            for p in progress
-        ],
         "devices": [
             {"signed_in_at": iso(s.created_at), "last_seen_at": iso(s.last_seen_at)}
             for s in newcomer.sessions
         ],
-        "offline_changes_received": sync_count,
-        **buddy_export(newcomer),
-        "notifications": push_export(newcomer),
-        "not_stored": _(
-            "Aankomst never stores your BSN, passport or ID number. Your recovery code is "
-            "stored only in a scrambled form that cannot be turned back into the code."
-        ),
     }
-
-
-def erase_newcomer(newcomer: Newcomer) -> None:
-    """Delete the person and everything that belongs to them."""
-    from ..checklist.models import StepProgress, SyncOp
-
-    for model in (StepProgress, SyncOp, DeviceSession, RecoveryToken):
-        db.session.execute(delete(model).where(model.newcomer_id == newcomer.id))
-    db.session.delete(newcomer)
-    db.session.commit()
 
 
 RECOVERY_QR_LIFETIME = timedelta(days=2)
@@ -314,7 +285,6 @@ def redeem_recovery_token(token: object) -> tuple[Newcomer, str]:
         .execution_options(synchronize_session=False)
     )
     if used.rowcount != 1:
-        db.session.rollback()
         raise refused
     newcomer = db.session.get(Newcomer, row.newcomer_id)
     db.session.execute(delete(DeviceSession).where(DeviceSession.newcomer_id == newcomer.id))
@@ -324,4 +294,4 @@ def redeem_recovery_token(token: object) -> tuple[Newcomer, str]:
 def set_share_progress(newcomer: Newcomer, share: bool) -> None:
     """The newcomer decides whether their coordinator sees their progress."""
     newcomer.share_progress = share
-    db.session.commit()
+    db.session.flush()

@@ -1,6 +1,4 @@
-"""Pages for joining, recovering, settings, export and "forget this device"."""
-
-import json
+"""Pages for joining, recovering, settings and "forget this device"."""
 
 from flask import (
     Blueprint,
@@ -22,11 +20,9 @@ from ..errors import AppError, ValidationError
 from ..i18n import _, normalize_language
 from ..push.services import preferences, update_preferences
 from ..security import decrypt_secret, encrypt_secret
-from . import already_signed_in_error, newcomer_required, sign_in, sign_out
+from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
 from .models import STAY_PLANS
 from .services import (
-    erase_newcomer,
-    export_newcomer,
     join,
     parse_profile,
     recover,
@@ -38,7 +34,6 @@ from .services import (
 
 bp = Blueprint("accounts", __name__)
 
-CLEAR_SITE_DATA = '"cache", "storage"'
 # A new recovery code waits, encrypted and for half an hour at most, for the page showing it.
 ONCE_KEY = "recovery_code_once"
 ONCE_PURPOSE = "recovery-code-once"
@@ -224,35 +219,3 @@ def renew_recovery_code_page():
     """A new recovery code for someone who lost theirs but still has this phone."""
     hand_over_recovery_code(renew_recovery_code(g.newcomer), renewed=True)
     return redirect(url_for("accounts.welcome"), code=303)
-
-
-@bp.get("/me/export")
-@newcomer_required
-def export_download():
-    """All data about the person as a JSON file."""
-    body = json.dumps(export_newcomer(g.newcomer), ensure_ascii=False, indent=2)
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="aankomst-my-data.json"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-@bp.route("/me/delete", methods=["GET", "POST"])
-@newcomer_required
-def delete_account():
-    """Erase the person after a clear confirmation."""
-    if request.method == "POST":
-        if request.form.get("confirm") != "yes":
-            flash(_("Tick the box to confirm that you want to delete everything."))
-            return redirect(url_for("accounts.delete_account"), code=303)
-        erase_newcomer(g.newcomer)
-        sign_out()
-        flash(_("Everything about you has been deleted."))
-        response = redirect(url_for("checklist.home"), code=303)
-        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
-        return response
-    return render_template("accounts/delete.html")

@@ -29,6 +29,7 @@ def init_app(app) -> None:
     from ..buddies import api as _buddies_api  # noqa: F401
     from ..checklist import api as _checklist_api  # noqa: F401
     from ..codes import api as _codes_api  # noqa: F401
+    from ..privacy import api as _privacy_api  # noqa: F401
     from ..push import api as _push_api  # noqa: F401
     from ..staff import api as _staff_api  # noqa: F401
 

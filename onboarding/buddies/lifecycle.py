@@ -14,6 +14,7 @@ from ..content import Pack, current_pack, pack_text
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import ISO_CODES, _
+from ..push.jobs import dispatch
 from ..staff.models import Location
 from ..validation import Fields
 from . import notify
@@ -109,8 +110,7 @@ def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
     db.session.add(request)
     db.session.flush()
     offer_next(request, utcnow())
-    db.session.commit()
-    notify.request_answered(request)
+    dispatch(notify.request_answered(request))
     return request
 
 
@@ -120,8 +120,7 @@ def retry_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
     if request.state != "unmatched":
         raise AppError("request_closed", 409, _("This request is no longer open."))
     offer_next(request, utcnow())
-    db.session.commit()
-    notify.request_answered(request)
+    dispatch(notify.request_answered(request))
     return request
 
 
@@ -175,19 +174,21 @@ def unmet_need(location_id: int, pack: Pack) -> tuple[list, list]:
     return languages, steps
 
 
-def _own_or_404(query, message):
-    """The row, locked for this transaction, if it belongs to the asker; else a 404."""
-    found = db.session.scalar(query.with_for_update())
+def _own_or_404(query, message, lock: bool):
+    """The row if it belongs to the asker, else a 404; locked for the transaction when it is
+    about to change (pages that only show it take no lock)."""
+    found = db.session.scalar(query.with_for_update() if lock else query)
     if found is None:
         raise AppError("not_found", 404, message)
     return found
 
 
-def offer_of(buddy: Newcomer, offer_id: int) -> BuddyOffer:
+def offer_of(buddy: Newcomer, offer_id: int, lock: bool = True) -> BuddyOffer:
     """One of the buddy's own offers (404 for anyone else's)."""
     return _own_or_404(
         select(BuddyOffer).where(BuddyOffer.id == offer_id, BuddyOffer.buddy_id == buddy.id),
         _("This request for help is not for you."),
+        lock,
     )
 
 
@@ -211,14 +212,12 @@ def accept_offer(buddy: Newcomer, offer_id: int) -> BuddyOffer:
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
-        db.session.rollback()
         raise AppError(
             "capacity_full", 409, _("You already help as many people as you said you can.")
         )
     offer.state, offer.answered_at = "accepted", now
     offer.request.state = "accepted"
-    db.session.commit()
-    notify.offer_accepted(offer)
+    dispatch(notify.offer_accepted(offer))
     return offer
 
 
@@ -229,8 +228,8 @@ def decline_offer(buddy: Newcomer, offer_id: int, reason: str | None) -> BuddyOf
     _still_open(offer, now)
     offer.state, offer.answered_at, offer.reason = "declined", now, reason
     offer_next(offer.request, now)
-    db.session.commit()
-    notify.moved_on(offer)
+    db.session.flush()
+    dispatch(notify.moved_on(offer))
     return offer
 
 
@@ -242,12 +241,13 @@ def expire_offers(now: datetime | None = None) -> int:
         .where(BuddyOffer.state == "pending", BuddyOffer.expires_at <= now)
         .with_for_update()
     ).all()
+    message_ids = []
     for offer in overdue:
         offer.state = "expired"
         offer_next(offer.request, now)
-    db.session.commit()
-    for offer in overdue:
-        notify.moved_on(offer)
+        db.session.flush()
+        message_ids += notify.moved_on(offer)
+    dispatch(message_ids)
     return len(overdue)
 
 
@@ -295,13 +295,14 @@ def _close(offer: BuddyOffer, now: datetime) -> None:
     offer.answered_at = offer.answered_at or now
 
 
-def request_of(newcomer: Newcomer, request_id: int) -> BuddyRequest:
+def request_of(newcomer: Newcomer, request_id: int, lock: bool = True) -> BuddyRequest:
     """One of the person's own requests (404 for anyone else's)."""
     return _own_or_404(
         select(BuddyRequest).where(
             BuddyRequest.id == request_id, BuddyRequest.newcomer_id == newcomer.id
         ),
         _("This request for help is not yours."),
+        lock,
     )
 
 
@@ -314,7 +315,6 @@ def cancel_request(newcomer: Newcomer, request_id: int) -> BuddyRequest:
     for offer in request.offers:
         _close(offer, now)
     request.state = "ended" if request.state == "ended" else "cancelled"
-    db.session.commit()
     return request
 
 
@@ -324,7 +324,6 @@ def end_match(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     if offer.state != "accepted":
         raise AppError("offer_closed", 409, _("This request is no longer open."))
     _close(offer, utcnow())
-    db.session.commit()
     return offer
 
 
@@ -365,8 +364,8 @@ def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyRepo
     _close(offer, now)
     if request.state == "pending":
         offer_next(request, now)
-    db.session.commit()
-    notify.request_answered(request)
+    db.session.flush()
+    dispatch(notify.request_answered(request))
     return report
 
 
@@ -380,9 +379,44 @@ def report_newcomer(buddy: Newcomer, offer_id: int, values: dict) -> BuddyReport
     db.session.add(report)
     was_pending = offer.state == "pending"
     _close(offer, now)
+    message_ids = []
     if was_pending:
         offer_next(offer.request, now)
-    db.session.commit()
-    if was_pending:
-        notify.moved_on(offer)
+        db.session.flush()
+        message_ids = notify.moved_on(offer)
+    dispatch(message_ids)
     return report
+
+
+def _live_offers(condition) -> list[BuddyOffer]:
+    """Pending and accepted offers matching `condition`, locked: an accept running at the same
+    moment either finishes first (and is seen here) or finds the offer gone."""
+    return list(
+        db.session.scalars(
+            select(BuddyOffer)
+            .join(BuddyRequest, BuddyRequest.id == BuddyOffer.request_id)
+            .where(condition, BuddyOffer.state.in_(("pending", "accepted")))
+            .order_by(BuddyOffer.id)
+            .with_for_update(of=BuddyOffer)
+        )
+    )
+
+
+def release_person(person: Newcomer) -> list[int]:
+    """Before a person's data is erased, nobody is left waiting for them: their own requests
+    end (a buddy's place is freed and the buddy told, without a name), and requests put to them
+    as a buddy move on to the next buddy (the newcomer told). Returns the notifications to send
+    once the erasure is committed."""
+    now = utcnow()
+    messages = []
+    for offer in _live_offers(BuddyRequest.newcomer_id == person.id):
+        was_match = offer.state == "accepted"
+        _close(offer, now)
+        messages += notify.newcomer_left(offer, was_match)
+    for offer in _live_offers(BuddyOffer.buddy_id == person.id):
+        offer.state = "ended" if offer.state == "accepted" else "withdrawn"
+        offer.answered_at = offer.answered_at or now
+        offer_next(offer.request, now)
+        db.session.flush()
+        messages += notify.buddy_left(offer)
+    return messages

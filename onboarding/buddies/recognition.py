@@ -14,6 +14,7 @@ from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
+from ..push.jobs import dispatch
 from ..staff.models import StaffUser
 from ..staff.services import record
 from ..validation import Fields
@@ -52,7 +53,7 @@ def log_help(buddy: Newcomer, offer_id: int, data: dict, pack: Pack) -> HelpLog:
         minutes=minutes,
     )
     db.session.add(entry)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -63,7 +64,7 @@ def thank(newcomer: Newcomer, request_id: int) -> None:
     if offer is None:
         raise AppError("no_match", 409, _("There is no buddy to thank for this request yet."))
     offer.thanked_at = offer.thanked_at or utcnow()
-    db.session.commit()
+    db.session.flush()
 
 
 def buddy_export(person: Newcomer) -> dict:
@@ -202,6 +203,5 @@ def review_report(admin: StaffUser, report_id: int, lift: bool) -> BuddyReport:
         profile.location_id if profile else None,
         f"report #{report.id}",
     )
-    db.session.commit()
-    notify.report_reviewed(report)
+    dispatch(notify.report_reviewed(report))
     return report

@@ -125,7 +125,7 @@ def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
     profile.away_until = values["away_until"]
     profile.languages = [BuddyLanguage(language=code) for code in values["languages"]]
     profile.topics = [BuddyTopic(topic=key) for key in values["topics"]]
-    db.session.commit()
+    db.session.flush()
     return profile
 
 
@@ -148,7 +148,7 @@ def set_approval(staff: StaffUser, profile: BuddyProfile, approved: bool) -> Non
         profile.location_id,
         f"buddy #{profile.user_id}",
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def profile_json(profile: BuddyProfile) -> dict:
@@ -233,5 +233,5 @@ def ensure_demo_buddy(
             topics=[BuddyTopic(topic=key) for key in topics],
         )
     )
-    db.session.commit()
+    db.session.flush()
     return newcomer

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts import newcomer_required
 from ..accounts.models import Newcomer
+from ..accounts.services import lives_here_long
 from ..clock import today_in_amsterdam
 from ..content import Pack, current_pack, pack_text
 from ..errors import ValidationError
@@ -105,6 +106,7 @@ def home():
         made=made,
         received=received,
         profile=db.session.get(BuddyProfile, g.newcomer.id),
+        lives_here_long=lives_here_long(g.newcomer),
     )
 
 
@@ -193,8 +195,7 @@ def profile():
 
 
 def _request_page(request_id: int, errors: dict | None = None, form: dict | None = None):
-    ask_ = request_of(g.newcomer, request_id)
-    db.session.commit()  # the row lock is only for changes
+    ask_ = request_of(g.newcomer, request_id, lock=False)
     pack = current_pack()
     topics = json.loads(ask_.topics)
     match = matched_offer(ask_)
@@ -234,7 +235,7 @@ def _act(actions: dict, target_id: int, action: str, page):
     try:
         run(target_id, form)
     except ValidationError as error:
-        db.session.rollback()
+        db.session.rollback()  # the page shows what is stored, not the half-made change
         return page(target_id, error.fields, form)
     flash(str(message))
     return None
@@ -269,8 +270,7 @@ def request_action(request_id: int, action: str):
 
 
 def _offer_page(offer_id: int, errors: dict | None = None, form: dict | None = None):
-    offer = offer_of(g.newcomer, offer_id)
-    db.session.commit()
+    offer = offer_of(g.newcomer, offer_id, lock=False)
     pack = current_pack()
     topics = json.loads(offer.request.topics)
     helped = db.session.scalars(

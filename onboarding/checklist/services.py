@@ -4,13 +4,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Newcomer
-from ..clock import today_in_amsterdam, utcnow
+from ..accounts.services import lives_here_long
+from ..clock import iso, today_in_amsterdam, utcnow
 from ..content import Pack, Step
-from ..errors import AppError
+from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import _
 from ..validation import Fields
@@ -70,6 +71,8 @@ def build_checklist(
 ) -> list[ChecklistItem]:
     """The person's steps, sorted by due date, then pack order, undated last."""
     today = today or today_in_amsterdam()
+    # Someone who has lived here for years is not late with anything on a newcomer's list.
+    judged_late = not lives_here_long(newcomer, today)
     steps = applicable_steps(newcomer, pack)
     by_key = {s.key: s for s in steps}
     progress = _progress_by_key(newcomer)
@@ -88,7 +91,7 @@ def build_checklist(
                 stuck=row.stuck if row else False,
                 stuck_reason=row.stuck_reason if row else None,
                 due_date=due,
-                overdue=due is not None and due < today and status not in FINISHED,
+                overdue=judged_late and due is not None and due < today and status not in FINISHED,
                 requires=requires,
                 blocked_by=[r for r in requires if statuses[r.key] not in FINISHED],
             )
@@ -103,6 +106,23 @@ def checklist_item(newcomer: Newcomer, pack: Pack, key: str) -> ChecklistItem:
         if item.key == key:
             return item
     raise AppError("step_unknown", 404, _("This step is not on your checklist."))
+
+
+def needs_review(newcomer: Newcomer) -> bool:
+    """Someone who arrived long ago first says which steps they already did (asked once)."""
+    return newcomer.steps_reviewed_at is None and lives_here_long(newcomer)
+
+
+def mark_already_done(newcomer: Newcomer, pack: Pack, keys: list[str]) -> None:
+    """The steps ticked on the first screen are done; the question is not asked again."""
+    applicable = {step.key for step in applicable_steps(newcomer, pack)}
+    if any(key not in applicable for key in keys):
+        raise ValidationError({"done": _("This step is not on your checklist.")})
+    now = utcnow()
+    for key in dict.fromkeys(keys):
+        _apply(_locked_progress(newcomer, key), {"status": "done"}, now, force=True)
+    newcomer.steps_reviewed_at = now
+    db.session.flush()
 
 
 def parse_changes(data, prefix_errors: dict | None = None) -> dict:
@@ -170,7 +190,7 @@ def update_step(newcomer: Newcomer, pack: Pack, key: str, changes: dict) -> Chec
     checklist_item(newcomer, pack, key)
     row = _locked_progress(newcomer, key)
     _apply(row, changes, utcnow(), force=True)
-    db.session.commit()
+    db.session.flush()
     return checklist_item(newcomer, pack, key)
 
 
@@ -220,8 +240,34 @@ def apply_sync(newcomer: Newcomer, pack: Pack, ops) -> list[dict]:
     keys = {s.key for s in applicable_steps(newcomer, pack)}
     now = utcnow()
     results = [_sync_one(newcomer, keys, op, now) for op in ops]
-    db.session.commit()
+    db.session.flush()
     return results
+
+
+def export_checklist(newcomer: Newcomer) -> dict:
+    """The checklist's part of the data export: every step's status, note and "I'm stuck"."""
+    progress = db.session.scalars(
+        select(StepProgress)
+        .where(StepProgress.newcomer_id == newcomer.id)
+        .order_by(StepProgress.step_key)
+    )
+    received = db.session.scalar(
+        select(func.count()).select_from(SyncOp).where(SyncOp.newcomer_id == newcomer.id)
+    )
+    return {
+        "checklist": [
+            {
+                "key": p.step_key,
+                "status": p.status,
+                "status_changed_at": iso(p.status_at),
+                "note": p.note,
+                "stuck": p.stuck,
+                "stuck_reason": p.stuck_reason,
+            }
+            for p in progress
+        ],
+        "offline_changes_received": received,
+    }
 
 
 def progress_counts(items: list[ChecklistItem]) -> tuple[int, int]:

@@ -7,7 +7,15 @@ from ..content import current_pack
 from ..errors import ValidationError
 from ..i18n import LANGUAGES, _, _l
 from ..templating import owner_tag
-from .services import build_checklist, checklist_item, parse_changes, progress_counts, update_step
+from .services import (
+    build_checklist,
+    checklist_item,
+    mark_already_done,
+    needs_review,
+    parse_changes,
+    progress_counts,
+    update_step,
+)
 
 bp = Blueprint("checklist", __name__)
 
@@ -30,6 +38,8 @@ def home():
     """The newcomer's checklist, or the start page for someone not signed in."""
     if g.newcomer is None:
         return render_template("checklist/start.html")
+    if needs_review(g.newcomer):
+        return _review_page({})
     items = build_checklist(g.newcomer, current_pack())
     finished, total = progress_counts(items)
     # The pages the service worker saves for offline use, and when to save them again.
@@ -49,6 +59,26 @@ def home():
         offline_urls=offline_urls,
         offline_key=offline_key,
     )
+
+
+def _review_page(errors: dict):
+    """One screen of checkboxes: which steps someone who arrived long ago already did."""
+    items = build_checklist(g.newcomer, current_pack())
+    return render_template("checklist/review.html", items=items, errors=errors), (
+        400 if errors else 200
+    )
+
+
+@bp.post("/review")
+@newcomer_required
+def review():
+    """Save the steps already done, then show the usual list."""
+    try:
+        mark_already_done(g.newcomer, current_pack(), request.form.getlist("done"))
+    except ValidationError as error:
+        return _review_page(error.fields)
+    flash(_("Saved. Here is what is left for you."))
+    return redirect(url_for("checklist.home"), code=303)
 
 
 @bp.route("/steps/<key>", methods=["GET", "POST"])

@@ -79,7 +79,7 @@ def issue_codes(
     record(
         staff, "codes.issue", location.id, f"{count} code(s) #{first}-#{last}, {max_uses} use(s)"
     )
-    db.session.commit()
+    db.session.flush()
     return issued
 
 
@@ -140,7 +140,7 @@ def revoke_code(staff: StaffUser, code: OnboardingCode) -> None:
     if code.revoked_at is None:
         code.revoked_at = utcnow()
         record(staff, "codes.revoke", code.location_id, f"code #{code.id}")
-        db.session.commit()
+        db.session.flush()
 
 
 def code_counts(location: Location, now: datetime | None = None) -> dict[str, int]:
@@ -175,7 +175,7 @@ def ensure_demo_code(location: Location, language: str) -> str:
             language=language,
             is_demo=True,
         )
-        db.session.commit()
+        db.session.flush()
     return token
 
 
@@ -260,7 +260,6 @@ def redeem_code(token: str) -> OnboardingCode:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         db.session.refresh(code)
         raise _refusal(code_state(code, now))
     db.session.refresh(code)

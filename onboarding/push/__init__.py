@@ -2,9 +2,18 @@
 
 
 def init_app(app) -> None:
-    """Refuse to start with a VAPID key that cannot be read, rather than fail on first use."""
+    """Declare the push data of a person; refuse to start with a VAPID key that cannot be read,
+    rather than fail on first use."""
     from ..config import ConfigError
+    from ..personal_data import PersonalData, register
     from .keys import load_vapid
+    from .models import PushDelivery, PushMessage, PushPreference, PushSubscription, ReminderLog
+    from .services import push_export
+
+    models = (PushSubscription, PushPreference, PushMessage, PushDelivery, ReminderLog)
+    register(
+        app, PersonalData("push", models, lambda person: {"notifications": push_export(person)})
+    )
 
     value = app.config.get("VAPID_PRIVATE_KEY")
     if value:

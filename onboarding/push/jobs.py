@@ -1,10 +1,14 @@
 """Sending new messages right away without slowing the request that caused them: an RQ job
 when REDIS_URL is set (run by `flask --app wsgi worker` or `rq worker`), otherwise after the
-response, in the same process. What cannot go now (quiet hours) waits for `reminders send`."""
+response, in the same process; always only after the change that queued them was committed.
+What cannot go now (quiet hours) waits for `reminders send`."""
 
 import logging
+from functools import partial
 
-from flask import after_this_request, current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
+
+from ..transactions import after_commit
 
 QUEUE = "aankomst"
 log = logging.getLogger(__name__)
@@ -23,9 +27,13 @@ def push_queue(url: str):
 
 
 def dispatch(message_ids: list[int]) -> None:
-    """Send these messages as soon as possible, off the request's path."""
-    if not message_ids:
-        return
+    """Send these messages once the change that queued them is committed, off the request's
+    path (after the response is sent); a rolled-back change sends nothing."""
+    if message_ids:
+        after_commit(partial(_send_or_enqueue, list(message_ids)))
+
+
+def _send_or_enqueue(message_ids: list[int]) -> None:
     url = current_app.config.get("REDIS_URL")
     if url:
         try:
@@ -33,21 +41,7 @@ def dispatch(message_ids: list[int]) -> None:
             return
         except Exception:  # Redis down: still deliver, from this process
             log.warning("could not queue push job; sending in-process", exc_info=True)
-    if has_request_context():
-        app = current_app._get_current_object()
-
-        @after_this_request
-        def _after(response):
-            response.call_on_close(lambda: _send_with(app, message_ids))
-            return response
-
-    else:
-        send_messages(message_ids)
-
-
-def _send_with(app, message_ids: list[int]) -> None:
-    with app.app_context():
-        send_messages(message_ids)
+    send_messages(message_ids)
 
 
 _worker_app = None

@@ -111,7 +111,7 @@ def subscribe(person: Person, values: dict) -> PushSubscription:
     extra = [i for i in devices if i != found.id][MAX_DEVICES - 1 :]
     if extra:
         db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(extra)))
-    db.session.commit()
+    db.session.flush()
     return found
 
 
@@ -124,7 +124,7 @@ def unsubscribe(person: Person, endpoint: object) -> None:
             owned_by(PushSubscription, person), PushSubscription.endpoint == endpoint
         )
     )
-    db.session.commit()
+    db.session.flush()
     if gone.rowcount == 0:
         raise AppError("not_found", 404, _("This device is not subscribed."))
 
@@ -164,7 +164,7 @@ def update_preferences(person: Person, data: dict) -> PushPreference:
         current.reminders = reminders
     current.quiet_start = start or current.quiet_start
     current.quiet_end = end or current.quiet_end
-    db.session.commit()
+    db.session.flush()
     return current
 
 

@@ -3,8 +3,6 @@
 from flask import Response, g, jsonify
 
 from ..api import bp
-from ..errors import AppError
-from ..extensions import db
 from ..validation import json_body
 from . import not_signed_in_error, sign_in_staff, sign_out_staff, staff_required
 from .limits import failed_login_limits
@@ -16,14 +14,9 @@ from .services import authenticate, record, visible_locations
 def api_staff_login():
     """Log in with email and password; the session id is new."""
     data = json_body()
-    try:
-        staff = authenticate(data.get("email"), data.get("password"))
-    except AppError:
-        db.session.rollback()
-        raise
+    staff = authenticate(data.get("email"), data.get("password"))
     sign_in_staff(staff)
     record(staff, "staff.login")
-    db.session.commit()
     return jsonify(
         {
             "role": staff.role,
@@ -38,7 +31,6 @@ def api_staff_login():
 def api_staff_logout():
     """Log out of the staff session."""
     record(g.staff, "staff.logout")
-    db.session.commit()
     sign_out_staff()
     return Response(status=204)
 

@@ -47,7 +47,7 @@ def update_contact_line(staff: StaffUser, location: Location, data) -> None:
     fields.check()
     location.contact_name, location.contact_phone, location.office_hours = name, phone, hours
     record(staff, "location.contact", location.id)
-    db.session.commit()
+    db.session.flush()
 
 
 def newcomer_for(staff: StaffUser, newcomer_id: int) -> Newcomer:
@@ -63,7 +63,7 @@ def make_recovery_link(staff: StaffUser, newcomer: Newcomer) -> str:
     """A one-time link (shown as a QR code) that restores this newcomer's checklist."""
     token = issue_recovery_token(newcomer)
     record(staff, "newcomer.recovery_link", newcomer.location_id, f"newcomer #{newcomer.id}")
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -102,7 +102,7 @@ def save_location(staff: StaffUser, data, location: Location | None = None) -> L
             values["address"],
         )
         record(staff, "location.update", location.id, location.name)
-    db.session.commit()
+    db.session.flush()
     return location
 
 
@@ -126,7 +126,7 @@ def update_staff_account(admin: StaffUser, account: StaffUser, data) -> None:
         detail=f"{account.email}: {'active' if active else 'disabled'}, "
         f"locations {sorted(loc.id for loc in locations)}",
     )
-    db.session.commit()
+    db.session.flush()
 
 
 def parse_new_staff(data) -> dict:

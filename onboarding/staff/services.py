@@ -34,7 +34,7 @@ def create_location(name: str, village: str, address: str | None = None) -> Loca
         )
     location = Location(name=name, village=village, address=(address or "").strip() or None)
     db.session.add(location)
-    db.session.commit()
+    db.session.flush()
     return location
 
 
@@ -80,7 +80,7 @@ def create_staff(
         locations=list(locations or []),
     )
     db.session.add(staff)
-    db.session.commit()
+    db.session.flush()
     return staff
 
 
@@ -93,7 +93,7 @@ def reset_password(email: str, password: str) -> StaffUser:
         )
     _check_password(password)
     staff.password_hash = _hash_password(password)
-    db.session.commit()
+    db.session.flush()
     return staff
 
 
@@ -134,7 +134,7 @@ def start_staff_session(staff: StaffUser) -> str:
     db.session.add(
         StaffSession(staff=staff, token_hash=hash_token(token), created_at=now, last_seen_at=now)
     )
-    db.session.commit()
+    db.session.flush()
     return token
 
 
@@ -154,11 +154,11 @@ def staff_for_session(token: str | None) -> StaffUser | None:
         or not row.staff.active
     ):
         db.session.delete(row)
-        db.session.commit()
+        db.session.flush()
         return None
     if now - row.last_seen_at >= _TOUCH_EVERY:
         row.last_seen_at = now
-        db.session.commit()
+        db.session.flush()
     return row.staff
 
 
@@ -166,7 +166,7 @@ def end_staff_session(token: str | None) -> None:
     """Log out: the session stops working at once."""
     if token:
         db.session.execute(delete(StaffSession).where(StaffSession.token_hash == hash_token(token)))
-        db.session.commit()
+        db.session.flush()
 
 
 def record(

@@ -33,6 +33,7 @@ from ..content import current_pack
 from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import LANGUAGES, _, next_page
+from ..privacy.services import erase_person
 from ..validation import parse_ids
 from . import sign_in_staff, sign_out_staff, staff_required
 from .desk import (
@@ -67,12 +68,10 @@ def login():
         try:
             staff = authenticate(request.form.get("email", ""), request.form.get("password", ""))
         except AppError as refused:
-            db.session.rollback()
             error = refused
         else:
             sign_in_staff(staff)
             record(staff, "staff.login")
-            db.session.commit()
             return redirect(_after_login(request.args.get("next")), code=303)
     status = error.status if error else 200
     return render_template("staff/login.html", error=error), status
@@ -83,7 +82,6 @@ def logout():
     """Log out; always possible, also when the session has already ended."""
     if g.staff is not None:
         record(g.staff, "staff.logout")
-        db.session.commit()
     sign_out_staff()
     flash(_("You are logged out."))
     return redirect(url_for("staff.login"), code=303)
@@ -227,6 +225,21 @@ def recovery_link(newcomer_id: int):
     return response
 
 
+@bp.post("/newcomers/<id:newcomer_id>/erase")
+@staff_required(admin=True)
+def erase_newcomer(newcomer_id: int):
+    """An admin removes a newcomer and everything about them (for example when the person asks
+    at the desk without their phone); audited, and their buddy is set free."""
+    newcomer = newcomer_for(g.staff, newcomer_id)
+    location_id = newcomer.location_id
+    if request.form.get("confirm") != "yes":
+        flash(_("Tick the box to confirm that this person's account should be deleted."))
+    else:
+        erase_person(newcomer, by=g.staff)
+        flash(_("The account and all its data were deleted."))
+    return redirect(url_for("staff.desk", location_id=location_id, _anchor="arrivals"), code=303)
+
+
 # --- admin ---------------------------------------------------------------------------------
 
 
@@ -280,7 +293,6 @@ def admin_staff():
             errors = {field: error.message}
         else:
             record(g.staff, "staff.create", detail=f"{account.email} ({account.role})")
-            db.session.commit()
             flash(_("Saved."))
             return redirect(url_for("staff.admin_staff"), code=303)
     accounts = db.session.scalars(db.select(StaffUser).order_by(StaffUser.email)).all()
