@@ -1,12 +1,14 @@
 """Aankomst: an offline-first arrival checklist for labour migrants."""
 
+import os
+import sys
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from .config import PROJECT_ROOT, load_config
+from .config import LIMITS_NEED_REDIS, PROJECT_ROOT, load_config, worker_count
 from .extensions import babel, csrf, db, limiter, migrate
 
 
@@ -72,6 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
+    workers = worker_count(sys.argv, os.environ)
+    if app.config["AANKOMST_ENV"] == "production" and not app.config["REDIS_URL"] and workers > 1:
+        app.logger.warning(LIMITS_NEED_REDIS, workers, workers)
     with app.app_context():
         _tune_sqlite(app)
     app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])

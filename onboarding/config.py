@@ -34,6 +34,30 @@ def _inactive_days(value: str) -> int:
     return int(value)
 
 
+MAKE_A_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+# Values seen in examples and tutorials: whoever read the same page can sign sessions.
+PLACEHOLDER_SECRETS = {
+    "changeme", "change-me", "change_me", "secret", "secret-key", "secretkey", "your-secret-key",
+    "dev", "development", "test", "testing", "default", "password", "please-change-me",
+}  # fmt: skip
+
+
+def _check_production_secret(secret_key: str | None) -> None:
+    """Production refuses a missing, short or well-known key: it signs every session."""
+    if not secret_key:
+        problem = "SECRET_KEY is not set"
+    elif secret_key.strip().lower() in PLACEHOLDER_SECRETS:
+        problem = "SECRET_KEY is a well-known placeholder"
+    elif len(secret_key) < 32 or len(set(secret_key)) < 8:
+        problem = "SECRET_KEY is too weak (use at least 32 random characters)"
+    else:
+        return
+    raise ConfigError(
+        f"{problem}. In production (AANKOMST_ENV=production) Aankomst refuses to start: set "
+        f"SECRET_KEY to a long random value, made for example with: {MAKE_A_KEY}"
+    )
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """A random key kept in the instance folder, so demo links stay the same between runs."""
     key_file = instance_path / "secret_key"
@@ -44,18 +68,38 @@ def _dev_secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def worker_count(argv: list[str], environ) -> int:
+    """How many app processes gunicorn starts, from its command line, GUNICORN_CMD_ARGS or
+    WEB_CONCURRENCY (1 when none says)."""
+    words = [*argv, *environ.get("GUNICORN_CMD_ARGS", "").split()]
+    for index, word in enumerate(words):
+        value = None
+        if word in ("-w", "--workers") and index + 1 < len(words):
+            value = words[index + 1]
+        elif word.startswith("--workers="):
+            value = word.split("=", 1)[1]
+        elif word.startswith("-w") and word[2:].isdigit():
+            value = word[2:]
+        if value and value.isdigit():
+            return int(value)
+    concurrency = environ.get("WEB_CONCURRENCY", "")
+    return int(concurrency) if concurrency.isdigit() else 1
+
+
+LIMITS_NEED_REDIS = (
+    "%d app processes without REDIS_URL: each process counts failed logins and unknown join "
+    "codes on its own, so every limit is %d times as high. Set REDIS_URL to share them."
+)
+
+
 def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask configuration from environment variables (listed in the README)."""
     env = os.environ if environ is None else environ
     production = env.get("AANKOMST_ENV", "development") == "production"
     secret_key = env.get("SECRET_KEY")
-    if not secret_key:
-        if production:
-            raise ConfigError(
-                "SECRET_KEY is not set. In production (AANKOMST_ENV=production) Aankomst "
-                "refuses to start without it: set SECRET_KEY to a long random value, e.g. "
-                "the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+    if production:
+        _check_production_secret(secret_key)
+    elif not secret_key:
         secret_key = _dev_secret_key(instance_path)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'aankomst.db'}"
     return {

@@ -7,7 +7,7 @@ import hmac
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import current_app
+from flask import current_app, g, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,6 +66,18 @@ def keyed_digest(purpose: str, message: str, length: int = 16) -> bytes:
     return hmac.new(derive_key(purpose), message.encode(), hashlib.sha256).digest()[:length]
 
 
+# The same for everyone, signed in or not: versioned files, the worker, manifest, offline page
+# and script texts keep their own caching.
+SHARED_ENDPOINTS = {
+    "static",
+    "pwa.asset",
+    "pwa.service_worker",
+    "pwa.manifest",
+    "pwa.offline",
+    "pwa.catalog",
+}
+
+
 def init_app(app) -> None:
     @app.after_request
     def _security_headers(response):
@@ -78,8 +90,14 @@ def init_app(app) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if response.mimetype in ("text/html", "application/json"):
-            # Personal pages and answers: never kept by shared caches, always revalidated.
+        signed_in = g.get("newcomer") is not None or g.get("staff") is not None
+        if signed_in and request.endpoint not in SHARED_ENDPOINTS:
+            # Behind a session everything may hold personal data or tokens (pages, answers, code
+            # sheets, CSV): no cache keeps it. The service worker saves pages on purpose.
+            headers["Cache-Control"] = "private, no-store"
+            response.vary.add("Cookie")
+        elif response.mimetype in ("text/html", "application/json"):
+            # Public pages: never kept by shared caches, always revalidated.
             headers.setdefault("Cache-Control", "private, no-cache")
             response.vary.add("Cookie")
         if app.config["AANKOMST_ENV"] == "production":

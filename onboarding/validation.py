@@ -31,6 +31,20 @@ def parse_ids(values) -> list[int]:
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def storable(value: str) -> bool:
+    """Text the database can keep: a JSON string may hold half of a surrogate pair (`"\\ud83d"`),
+    which no encoding can write."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unstorable_message() -> str:
+    return _("This text contains characters that cannot be saved. Please type it again.")
+
+
 def json_body() -> dict:
     """The request's JSON object, or a 400 that says so."""
     try:
@@ -98,10 +112,26 @@ class Fields:
         value = self._raw(name)
         if value in (None, "") and not required:
             return None
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.errors[name] = _("Please choose one of the options.")
             return None
         return value
+
+    def choices(
+        self, name: str, allowed, message: str, required: bool = True, unknown: str | None = None
+    ) -> list[str]:
+        """Several of the options (ticked boxes, a JSON list), sorted, each once; `message` when
+        none or not a list of texts, `unknown` when one is not an option."""
+        value = self.data.get(name)
+        if value in (None, "", []) and not required:
+            return []
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.errors[name] = message
+            return []
+        if any(v not in allowed for v in value):
+            self.errors[name] = unknown or _("Please choose one of the options.")
+            return []
+        return sorted(set(value))
 
     def text(self, name: str, max_length: int, required: bool = False) -> str | None:
         value = self._raw(name)
@@ -111,6 +141,9 @@ class Fields:
             return None
         if not isinstance(value, str):
             self.errors[name] = _("Please enter text.")
+            return None
+        if not storable(value):
+            self.errors[name] = unstorable_message()
             return None
         value = _CONTROL_CHARS.sub("", value)
         if len(value) > max_length:

@@ -23,10 +23,26 @@ def test_production_refuses_to_start_without_secret_key(tmp_path, monkeypatch):
         create_app()
 
 
+STRONG_KEY = "k3Y-9fQ2_vLx8ZrT0mWp4sNc7HbJ6dGe1uAoYiRq"
+
+
+def test_production_refuses_a_weak_or_placeholder_secret_key(tmp_path):
+    for weak in ("x", "short-but-random-9f2", "x" * 40, "change-me", "Secret", "development"):
+        with pytest.raises(ConfigError) as refused:
+            load_config(tmp_path, {"AANKOMST_ENV": "production", "SECRET_KEY": weak})
+        message = str(refused.value)
+        assert "SECRET_KEY" in message, weak
+        assert 'python -c "import secrets; print(secrets.token_urlsafe(48))"' in message, weak
+    accepted = load_config(tmp_path, {"AANKOMST_ENV": "production", "SECRET_KEY": STRONG_KEY})
+    assert accepted["SECRET_KEY"] == STRONG_KEY
+    # Development keeps working with any key, for tests and demos.
+    assert load_config(tmp_path, {"SECRET_KEY": "x"})["SECRET_KEY"] == "x"
+
+
 def test_production_sets_secure_cookies_and_hsts(tmp_path):
     config = load_config(
         tmp_path,
-        {"AANKOMST_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://"},
+        {"AANKOMST_ENV": "production", "SECRET_KEY": STRONG_KEY, "DATABASE_URL": "sqlite://"},
     )
     assert config["SESSION_COOKIE_SECURE"] is True
     app = create_app({**config})
@@ -126,12 +142,35 @@ def test_unknown_page_is_a_translated_404(app, client):
     }
 
 
-def test_personal_pages_are_not_kept_by_shared_caches(newcomer_client):
-    for path in ("/", "/steps/register_brp", "/api/v1/checklist"):
+def test_nothing_behind_a_session_is_kept_by_any_cache(
+    app, newcomer_client, staff_client, make_location, make_api
+):
+    for path in ("/", "/steps/register_brp", "/api/v1/checklist", "/me/export", "/buddy"):
         response = newcomer_client.get(path)
-        assert response.headers["Cache-Control"] == "private, no-cache"
+        assert response.headers["Cache-Control"] == "private, no-store", path
         assert "Cookie" in response.headers["Vary"]
-    assert newcomer_client.get("/api/v1/me/export").headers["Cache-Control"] == "no-store"
+    location = make_location()
+    admin = staff_client("admin")
+    [code] = admin.post("/api/v1/codes", json={"location_id": location}).get_json()["codes"]
+    for path in (
+        "/staff/",
+        f"/staff/locations/{location}",
+        f"/staff/codes/print?ids={code['id']}",
+        f"/staff/codes/sheet.pdf?ids={code['id']}",  # join codes on paper
+        f"/staff/codes/sheet.svg?ids={code['id']}",
+        "/staff/admin/buddies.csv",
+        code["qr_png_url"],
+        "/api/v1/codes",
+    ):
+        response = admin.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "private, no-store", path
+    # Public pages and shared files keep their own rules.
+    anonymous = make_api()
+    assert anonymous.get("/").headers["Cache-Control"] == "private, no-cache"
+    assert anonymous.get("/staff/login").headers["Cache-Control"] == "private, no-cache"
+    assert newcomer_client.get("/sw.js").headers["Cache-Control"] == "no-cache"
+    assert newcomer_client.get("/offline").headers["Cache-Control"] != "private, no-store"
 
 
 def test_a_locked_sqlite_database_answers_503_not_500(tmp_path, other_app):
@@ -183,3 +222,24 @@ def test_deeply_nested_json_is_a_400(api):
     answer = api.post("/api/v1/join", data="[" * 100_000, content_type="application/json")
     assert answer.status_code == 400
     assert answer.get_json()["error"]["code"] == "invalid_json"
+
+
+def test_production_warns_when_several_processes_count_limits_apart(tmp_path, monkeypatch, caplog):
+    from onboarding.config import worker_count
+
+    assert worker_count(["gunicorn", "-w", "4", "wsgi:app"], {}) == 4
+    assert worker_count(["gunicorn", "--workers=3"], {}) == 3
+    assert worker_count(["gunicorn", "-w2"], {}) == 2
+    assert worker_count(["gunicorn"], {"GUNICORN_CMD_ARGS": "--workers 5"}) == 5
+    assert worker_count(["gunicorn"], {"WEB_CONCURRENCY": "6"}) == 6
+    assert worker_count(["flask", "run"], {}) == 1
+    config = {"AANKOMST_ENV": "production", "SECRET_KEY": STRONG_KEY, "DATABASE_URL": "sqlite://"}
+    monkeypatch.setattr("sys.argv", ["gunicorn", "-w", "2", "wsgi:app"])
+    with caplog.at_level("WARNING"):
+        create_app(load_config(tmp_path, config))
+    assert "2 app processes without REDIS_URL" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app(load_config(tmp_path, {**config, "REDIS_URL": "redis://127.0.0.1:6379/0"}))
+        create_app(load_config(tmp_path, {"SECRET_KEY": "dev", "DATABASE_URL": "sqlite://"}))
+    assert "REDIS_URL" not in caplog.text

@@ -266,7 +266,7 @@ def redeem_recovery_token(token: object) -> tuple[Newcomer, str]:
             "Please ask your housing coordinator for a new one."
         ),
     )
-    if not isinstance(token, str) or len(token) > 64:
+    if not isinstance(token, str) or len(token) > 64 or not token.isascii():
         raise refused
     now = utcnow()
     row = db.session.scalar(

@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     flash,
     g,
     redirect,
@@ -94,11 +93,7 @@ def welcome():
     recovery_code = decrypt_secret(sealed, ONCE_PURPOSE, ONCE_MAX_AGE) if sealed else None
     if recovery_code is None:
         return redirect(url_for("checklist.home"))
-    response = Response(
-        render_template("accounts/welcome.html", recovery_code=recovery_code, renewed=renewed)
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("accounts/welcome.html", recovery_code=recovery_code, renewed=renewed)
 
 
 @bp.route("/recover", methods=["GET", "POST"])

@@ -406,6 +406,9 @@ _STAFF_PATHS = {
         "post": {
             "summary": "Decline (reason optional); the request moves on",
             "parameters": _CSRF + _OFFER_ID,
+            "requestBody": _json(
+                {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 200}}}
+            ),
             "responses": {
                 "200": {"description": "The offer", **_json({"type": "object"})},
                 "400": _error("Invalid input"),

@@ -29,20 +29,16 @@ OFFER_HOURS = 48
 def parse_request(data: dict, pack: Pack, newcomer: Newcomer) -> dict:
     """Check POST /api/v1/buddy/requests; the app language always counts as spoken."""
     fields = Fields(data)
-    topics = data.get("topics")
-    keys = {step.key for step in pack.steps}
-    if not isinstance(topics, list) or not topics or any(t not in keys for t in topics):
-        fields.errors["topics"] = _("Please choose at least one step you need help with.")
-        topics = []
+    need_a_step = _("Please choose at least one step you need help with.")
+    topics = fields.choices("topics", {s.key for s in pack.steps}, need_a_step, unknown=need_a_step)
     extra = language_list(fields, data.get("languages") or [], "languages", required=False)
-    availability = data.get("availability") or []
-    if not isinstance(availability, list) or any(a not in AVAILABILITY for a in availability):
-        fields.errors["availability"] = _("Please choose one of the options.")
-        availability = []
+    availability = fields.choices(
+        "availability", AVAILABILITY, _("Please choose one of the options."), required=False
+    )
     values = {
-        "topics": sorted(set(topics)),
+        "topics": topics,
         "languages": sorted({ISO_CODES[newcomer.language], *extra}),
-        "availability": sorted(set(availability)),
+        "availability": availability,
         "contact": fields.text("contact", 120, required=True),
         "employer": fields.text("employer", 120),
         "message": fields.text("message", 500),

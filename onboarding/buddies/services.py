@@ -24,17 +24,6 @@ from .models import BuddyLanguage, BuddyProfile, BuddyTopic
 _LANGUAGE = re.compile(r"[a-z]{2}")
 
 
-def _choices(fields: Fields, name: str, allowed, message) -> list[str]:
-    value = fields.data.get(name)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        fields.errors[name] = message
-        return []
-    if any(v not in allowed for v in value):
-        fields.errors[name] = _("Please choose one of the options.")
-        return []
-    return sorted(set(value))
-
-
 def _location(fields: Fields, name: str, required: bool) -> Location | None:
     raw = fields.data.get(name)
     if raw in (None, "") and not required:
@@ -77,14 +66,13 @@ def parse_profile(data: dict, pack: Pack) -> dict:
     fields = Fields(data)
     values = {
         "languages": language_list(fields, data.get("languages"), "languages"),
-        "topics": _choices(
-            fields,
+        "topics": fields.choices(
             "topics",
             {step.key for step in pack.steps},
             _("Please choose at least one step you can help with."),
         ),
-        "availability": _choices(
-            fields, "availability", AVAILABILITY, _("Please choose when you have time.")
+        "availability": fields.choices(
+            "availability", AVAILABILITY, _("Please choose when you have time.")
         ),
         "capacity": fields.integer("capacity", 1, 5, None),
         "contact": fields.text("contact", 120, required=True),
@@ -101,8 +89,19 @@ def parse_profile(data: dict, pack: Pack) -> dict:
     return values
 
 
+# What staff judged when they approved: where the buddy lives (so which coordinators answer
+# for them) and the work or housing roles that could give them power over a newcomer.
+APPROVED_ON = {
+    "location_id": "home location",
+    "supervises_key": "work role",
+    "coordinates_location_id": "housing role",
+}
+
+
 def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
-    """Create or change the person's buddy profile; an approval stays until withdrawn."""
+    """Create or change the person's buddy profile. An approval stays until withdrawn, unless
+    something staff approved on changes: then the profile waits for approval again (audited),
+    at its new location."""
     profile = db.session.get(BuddyProfile, newcomer.id)
     if profile is None:
         profile = BuddyProfile(user_id=newcomer.id, contact=values["contact"], active_matches=0)
@@ -113,6 +112,7 @@ def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
             409,
             _("You help more people right now than this number. End a match first."),
         )
+    approved_on = {name: getattr(profile, name) for name in APPROVED_ON}
     profile.location_id = values["location"].id
     profile.availability = availability_bits(values["availability"])
     profile.capacity = values["capacity"]
@@ -125,6 +125,15 @@ def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
     profile.away_until = values["away_until"]
     profile.languages = [BuddyLanguage(language=code) for code in values["languages"]]
     profile.topics = [BuddyTopic(topic=key) for key in values["topics"]]
+    changed = [name for name, before in approved_on.items() if getattr(profile, name) != before]
+    if profile.approved_at is not None and changed:
+        profile.approved_at = None
+        record(
+            None,
+            "buddy.approval_needed",
+            profile.location_id,
+            f"buddy #{profile.user_id} changed {', '.join(APPROVED_ON[name] for name in changed)}",
+        )
     db.session.flush()
     return profile
 

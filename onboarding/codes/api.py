@@ -85,9 +85,7 @@ def _token_or_gone(code: OnboardingCode) -> str:
 def code_qr_png(code_id: int):
     """The code's QR image as PNG."""
     url = join_url(_token_or_gone(code_for(g.staff, code_id)))
-    return Response(
-        qr_png(url), mimetype="image/png", headers={"Cache-Control": "private, no-store"}
-    )
+    return Response(qr_png(url), mimetype="image/png")
 
 
 @bp.get("/codes/<id:code_id>/qr.svg")
@@ -95,6 +93,4 @@ def code_qr_png(code_id: int):
 def code_qr_svg(code_id: int):
     """The code's QR image as SVG."""
     url = join_url(_token_or_gone(code_for(g.staff, code_id)))
-    return Response(
-        qr_svg(url), mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"}
-    )
+    return Response(qr_svg(url), mimetype="image/svg+xml")

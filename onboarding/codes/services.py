@@ -229,6 +229,16 @@ def unknown_code_error() -> AppError:
     )
 
 
+def code_exists(token: object) -> bool:
+    """Whether a token belongs to any code, usable or not (one indexed look-up)."""
+    if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):
+        return False
+    found = db.session.scalar(
+        select(OnboardingCode.id).where(OnboardingCode.token_hash == hash_token(token))
+    )
+    return found is not None
+
+
 def find_usable_code(token: str) -> OnboardingCode:
     """The code for a token if it can still be used; otherwise an AppError saying why not."""
     if not isinstance(token, str) or not _TOKEN_SHAPE.fullmatch(token):

@@ -11,9 +11,7 @@ from .services import erase_person, export_person
 @newcomer_required
 def api_export():
     """Everything stored about the person."""
-    response = jsonify(export_person(g.newcomer))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return jsonify(export_person(g.newcomer))
 
 
 @bp.delete("/me")

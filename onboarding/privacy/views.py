@@ -19,10 +19,7 @@ def export_download():
     return Response(
         body,
         mimetype="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="aankomst-my-data.json"',
-            "Cache-Control": "private, no-store",
-        },
+        headers={"Content-Disposition": 'attachment; filename="aankomst-my-data.json"'},
     )
 
 

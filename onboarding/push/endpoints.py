@@ -47,7 +47,7 @@ def _refuse(message) -> ValidationError:
 
 def check_endpoint(url: object, allow_insecure: bool) -> str:
     """The endpoint if the server may post to it; a 400 saying why not otherwise."""
-    if not isinstance(url, str) or not url or len(url) > ENDPOINT_MAX:
+    if not isinstance(url, str) or not url or len(url) > ENDPOINT_MAX or not url.isascii():
         raise _refuse(_("This is not a valid push address."))
     try:
         parts = urlsplit(url)

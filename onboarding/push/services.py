@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import hmac
 from datetime import datetime, time, timedelta
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -83,13 +84,27 @@ def parse_subscription(data: dict) -> dict:
 
 
 def subscribe(person: Person, values: dict) -> PushSubscription:
-    """Store this device for the person. A device that belonged to someone else (a shared
-    phone) moves to them; a sixth device replaces the oldest."""
+    """Store this device for the person; a sixth device replaces the oldest. A device that
+    belonged to someone else (a shared phone) moves to them only when the request proves it
+    holds that subscription: the same auth secret, which the push address alone does not give."""
     found = db.session.scalar(
         select(PushSubscription)
         .where(PushSubscription.endpoint == values["endpoint"])
         .with_for_update()
     )
+    if (
+        found is not None
+        and owner(person) != {"newcomer_id": found.newcomer_id, "staff_id": found.staff_id}
+        and not hmac.compare_digest(found.auth.encode(), values["auth"].encode())
+    ):
+        raise AppError(
+            "device_taken",
+            409,
+            _(
+                "This phone gets notifications for another account. Switch notifications off "
+                "and on again on this phone, then try again."
+            ),
+        )
     if found is None:
         found = PushSubscription(**values, **owner(person))
         try:

@@ -8,11 +8,11 @@ from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
-from ..errors import AppError
+from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import _
 from ..security import hash_token
-from ..validation import parse_id
+from ..validation import parse_id, storable, unstorable_message
 from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser
 
 PASSWORD_MIN = 12
@@ -115,6 +115,13 @@ def authenticate(email: object, password: object) -> StaffUser:
     """The active staff account for these credentials, or a refusal."""
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         raise AppError("invalid_input", 400, _("Please fill in your email address and password."))
+    unreadable = {
+        name: unstorable_message()
+        for name, value in (("email", email), ("password", password))
+        if not storable(value)
+    }
+    if unreadable:
+        raise ValidationError(unreadable)
     staff = find_staff(email)
     if not check_password_hash(staff.password_hash if staff else _DUMMY_HASH, password):
         raise wrong_login_error()

@@ -218,11 +218,9 @@ def recovery_link(newcomer_id: int):
     full_url = public_url(
         url_for("accounts.recover_link", token=make_recovery_link(g.staff, newcomer))
     )
-    response = Response(
-        render_template("staff/recovery.html", newcomer=newcomer, url=full_url, qr=qr_svg(full_url))
+    return render_template(
+        "staff/recovery.html", newcomer=newcomer, url=full_url, qr=qr_svg(full_url)
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.post("/newcomers/<id:newcomer_id>/erase")

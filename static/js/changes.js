@@ -10,12 +10,18 @@ function labels() {
   return holder ? JSON.parse(holder.dataset.statusLabels) : {};
 }
 
-function pendingMark(container) {
-  if (!container || container.querySelector(".pending-mark")) return;
+function anchorOf(root) {
+  // Where a step's sync news goes: under the card's title, or under the step page's status,
+  // close to the buttons that made the change.
+  return root.querySelector(".step-head") || root.querySelector(".badge")?.parentElement || root.firstElementChild;
+}
+
+function pendingMark(root) {
+  if (!root || root.querySelector(".pending-mark")) return;
   const mark = document.createElement("p");
   mark.className = "pending-mark";
   mark.textContent = _("Waiting to sync");
-  container.append(mark);
+  anchorOf(root).after(mark);
 }
 
 function show(op) {
@@ -43,8 +49,24 @@ function show(op) {
     if ("note" in op && root.querySelector("#note")) root.querySelector("#note").value = op.note || "";
     if ("stuck" in op && root.querySelector("input[name=stuck]")) root.querySelector("input[name=stuck]").checked = op.stuck;
     if ("stuck_reason" in op && root.querySelector("#stuck_reason")) root.querySelector("#stuck_reason").value = op.stuck_reason || "";
-    pendingMark(root.querySelector(".step-head") ? root : root.querySelector("h1")?.parentElement);
+    pendingMark(root);
   }
+}
+
+async function showRefused() {
+  // Say, on the step itself, which change the server could not save, and why (once).
+  const refused = await Outbox.refused(owner);
+  for (const op of refused) {
+    const root = document.querySelector(`[data-step-page="${op.key}"]`) || document.getElementById(`step-${op.key}`);
+    if (!root) continue;
+    const note = document.createElement("p");
+    note.className = "sync-error";
+    note.setAttribute("role", "alert");
+    const refusedText = _("This change could not be saved.");
+    note.textContent = op.error ? `${refusedText} ${op.error}` : refusedText;
+    anchorOf(root).after(note);
+  }
+  if (refused.length) await Outbox.forgetRefused(refused.map((op) => op.op_id));
 }
 
 function clearMarks() {
@@ -66,6 +88,7 @@ async function sync(registration) {
   if (!owner) return;
   try {
     const keys = await Outbox.flush(owner);
+    await showRefused();
     if (keys.length === 0) return;
     // The saved pages now show what the server has; marks stay on what is still waiting.
     clearMarks();

@@ -3,23 +3,30 @@
 (function (scope) {
   const DB_NAME = "aankomst";
   const STORE = "outbox";
+  // Changes the server refused (text it cannot store, a step no longer on the list): dropped
+  // from the outbox, so they never block the rest, and kept here until the page has said so.
+  const REFUSED = "refused";
   const BATCH = 200;
 
   function open() {
     return new Promise((resolve, reject) => {
-      const request = indexedDB.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "op_id" });
+      const request = indexedDB.open(DB_NAME, 2);
+      request.onupgradeneeded = () => {
+        const names = request.result.objectStoreNames;
+        if (!names.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: "op_id" });
+        if (!names.contains(REFUSED)) request.result.createObjectStore(REFUSED, { keyPath: "op_id" });
+      };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
   }
 
-  async function run(mode, action) {
+  async function run(mode, action, store = STORE) {
     const db = await open();
     try {
       return await new Promise((resolve, reject) => {
-        const transaction = db.transaction(STORE, mode);
-        const result = action(transaction.objectStore(STORE));
+        const transaction = db.transaction(store, mode);
+        const result = action(transaction.objectStore(store));
         transaction.oncomplete = () => resolve(result && result.result);
         transaction.onerror = () => reject(transaction.error);
       });
@@ -46,7 +53,18 @@
       return run("readwrite", (store) => ids.forEach((id) => store.delete(id)));
     },
     clear() {
-      return run("readwrite", (store) => store.clear());
+      return Promise.all([
+        run("readwrite", (store) => store.clear()),
+        run("readwrite", (store) => store.clear(), REFUSED),
+      ]);
+    },
+    refused(owner) {
+      // The changes the server refused, with its reason, for the person signed in.
+      return run("readonly", (store) => store.getAll(), REFUSED)
+        .then((ops) => (ops || []).filter((op) => op.owner === owner));
+    },
+    forgetRefused(ids) {
+      return run("readwrite", (store) => ids.forEach((id) => store.delete(id)), REFUSED);
     },
     async csrfToken(fresh) {
       // A token that expired while offline is replaced, so the queue is never lost.
@@ -61,13 +79,14 @@
       const waiting = await Outbox.all(owner);
       const keys = new Set();
       for (let start = 0; start < waiting.length; start += BATCH) {
-        const ops = waiting.slice(start, start + BATCH).map(({ owner: _owner, ...op }) => op);
-        await Outbox.send(ops);
-        ops.forEach((op) => keys.add(op.key));
+        const batch = waiting.slice(start, start + BATCH);
+        await Outbox.send(batch);
+        batch.forEach((op) => keys.add(op.key));
       }
       return [...keys];
     },
-    async send(ops) {
+    async send(batch) {
+      const ops = batch.map(({ owner: _owner, ...op }) => op);
       let response;
       for (const fresh of [false, true]) {
         response = await fetch("/api/v1/sync", {
@@ -82,6 +101,11 @@
       }
       if (!response.ok) throw new Error(`sync answered ${response.status}`);
       const { results } = await response.json();
+      const byId = new Map(batch.map((op) => [op.op_id, op]));
+      const refused = results
+        .filter((result) => result.result === "invalid" && byId.has(result.op_id))
+        .map((result) => ({ ...byId.get(result.op_id), error: result.error || "" }));
+      if (refused.length) await run("readwrite", (store) => refused.forEach((op) => store.put(op)), REFUSED);
       await Outbox.remove(results.map((result) => result.op_id).filter(Boolean));
     },
   };

@@ -76,7 +76,7 @@ def test_submitting_the_form_joins_shows_recovery_code_once_and_links_location(
     )
     assert response.status_code == 303 and response.headers["Location"].endswith("/welcome")
     welcome = api.get("/welcome")
-    assert welcome.headers["Cache-Control"] == "no-store"
+    assert welcome.headers["Cache-Control"] == "private, no-store"
     assert translated(app, "pl", "Your recovery code") in welcome.get_data(as_text=True)
     assert api.get("/welcome").status_code == 302  # shown once only
     assert code_row(app, token).uses == 1

@@ -161,3 +161,37 @@ def test_on_a_shared_phone_the_next_person_never_gets_the_previous_ones_changes(
     assert "A's private note" not in notes
     page.goto(server.url + "/steps/register_gp")
     assert page.locator("#note").input_value() == ""
+
+
+def test_a_change_the_server_cannot_store_is_dropped_and_the_person_told(
+    app, server, phone, make_code
+):
+    """Half of a surrogate pair in a note can never be stored: the server refuses that change
+    alone, the other change is applied, the outbox is empty, and the step says so."""
+    page = phone.new_page()
+    join_in_browser(page, server, make_code, "pl")
+    become_ready(app, page)
+    page.evaluate(
+        """async () => {
+            const owner = document.querySelector("meta[name=aankomst-owner]").content;
+            const at = new Date().toISOString();
+            await self.AankomstOutbox.add({op_id: "bad-1", owner, key: "register_gp", at,
+                                           note: "lunch \\ud83d"});
+            await self.AankomstOutbox.add({op_id: "good-1", owner, key: "register_brp", at,
+                                           status: "done"});
+        }"""
+    )
+    page.reload()  # app start: the outbox is sent
+    wait_until(page, OUTBOX_EMPTY)
+    refused = translated(app, "pl", "This change could not be saved.")
+    reason = translated(
+        app, "pl", "This text contains characters that cannot be saved. Please type it again."
+    )
+    alert = page.locator("#step-register_gp .sync-error")
+    alert.wait_for()
+    assert alert.inner_text() == f"{refused} {reason}"
+    assert server_state(app) == ("done", 1)
+    owner = "document.querySelector('meta[name=aankomst-owner]').content"
+    wait_until(page, f"self.AankomstOutbox.refused({owner}).then((ops) => ops.length === 0)")
+    page.reload()
+    assert page.locator(".sync-error").count() == 0  # said once

@@ -123,3 +123,36 @@ def test_erasing_the_person_erases_the_buddy_profile(app, joined, make_api, make
     with app.app_context():
         for model in (BuddyProfile, BuddyLanguage, BuddyTopic):
             assert db.session.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_moving_home_sends_the_profile_back_for_approval_at_the_new_location(
+    app, joined, make_api, staff_client, make_location
+):
+    first, second = make_location(), make_location()
+    client, _ = joined(make_api())
+    put(client, body(first))
+    with app.app_context():
+        user_id = db.session.scalar(select(BuddyProfile.user_id))
+    first_desk, second_desk = (
+        staff_client("coordinator", [first]),
+        staff_client("coordinator", [second]),
+    )
+    assert first_desk.post(f"/api/v1/buddy/approve/{user_id}").status_code == 204
+    # Changing only the time or the steps keeps the approval.
+    kept = put(client, body(first, availability=["weekend"], topics=["digid"]))
+    assert kept.get_json()["approved"] is True
+    moved = put(client, body(second))
+    assert moved.status_code == 200 and moved.get_json()["approved"] is False
+    assert first_desk.delete(f"/api/v1/buddy/approve/{user_id}").status_code == 403
+    assert second_desk.post(f"/api/v1/buddy/approve/{user_id}").status_code == 204
+    # A new role at work (power over newcomers there) also needs a new look.
+    again = put(client, body(second, supervises_at="Flower Agency"))
+    assert again.get_json()["approved"] is False
+    with app.app_context():
+        entries = db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "buddy.approval_needed")
+        ).all()
+    assert [(e.location_id, e.detail) for e in entries] == [
+        (second, f"buddy #{user_id} changed home location"),
+        (second, f"buddy #{user_id} changed work role"),
+    ]

@@ -165,3 +165,28 @@ def test_parallel_patches_never_fail_on_a_busy_database(live_server, make_code):
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert set(pool.map(change, range(40))) == {200}
+
+
+def test_sync_applies_nine_good_ops_and_refuses_the_one_it_cannot_store(app, newcomer_client):
+    """Half of a surrogate pair cannot be stored: that op alone is invalid, with its reason,
+    and never blocks the rest of the phone's outbox."""
+    steps = [s["key"] for s in newcomer_client.get("/api/v1/checklist").get_json()["steps"]]
+    at = "2026-01-05T10:00:00+00:00"
+    ops = [{"op_id": f"ok-{i}", "key": steps[i], "at": at, "note": f"note {i}"} for i in range(9)]
+    ops.insert(4, {"op_id": "bad", "key": steps[0], "at": at, "note": "lunch \ud83d"})
+    answer = newcomer_client.post("/api/v1/sync", json={"ops": ops})
+    assert answer.status_code == 200
+    results = {r["op_id"]: r for r in answer.get_json()["results"]}
+    assert results["bad"]["result"] == "invalid"
+    assert results["bad"]["error"] == translated(
+        app, "pl", "This text contains characters that cannot be saved. Please type it again."
+    )
+    assert [results[f"ok-{i}"]["result"] for i in range(9)] == ["applied"] * 9
+    notes = {
+        s["key"]: s["note"] for s in newcomer_client.get("/api/v1/checklist").get_json()["steps"]
+    }
+    assert [notes[steps[i]] for i in range(9)] == [f"note {i}" for i in range(9)]
+    again = newcomer_client.post("/api/v1/sync", json={"ops": ops})
+    assert {r["result"] for r in again.get_json()["results"] if r["op_id"] != "bad"} == {
+        "duplicate"
+    }

@@ -119,6 +119,33 @@ def test_a_shared_phone_moves_to_the_person_signed_in_now(app, joined, make_api,
     assert stored.id
 
 
+def test_knowing_a_push_address_is_not_enough_to_take_the_device(app, joined, make_api, device):
+    """Someone who learned another person's push address cannot move it to themselves: only the
+    browser holding the subscription (its auth secret) can."""
+    phone, thief_keys = device(), device().subscription()["keys"]
+    (owner_client, _code), (thief, _code2) = joined(), joined(make_api())
+    assert subscribe(owner_client, phone.subscription()).status_code == 201
+    taken = subscribe(thief, {"endpoint": phone.endpoint, "keys": thief_keys})
+    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "device_taken"
+    assert taken.get_json()["error"]["message"] == translated(
+        app,
+        "pl",
+        "This phone gets notifications for another account. Switch notifications off and on "
+        "again on this phone, then try again.",
+    )
+    with app.app_context():
+        [stored] = db.session.scalars(select(PushSubscription)).all()
+        owner_id = stored.newcomer_id
+        assert stored.p256dh == phone.subscription()["keys"]["p256dh"]
+    assert (
+        owner_client.delete(
+            "/api/v1/push/subscriptions", json={"endpoint": phone.endpoint}
+        ).status_code
+        == 204
+    )
+    assert owner_id is not None
+
+
 def test_staff_can_subscribe_and_strangers_cannot(app, staff_client, api, device):
     coordinator = staff_client("coordinator")
     assert subscribe(coordinator, device().subscription()).status_code == 201

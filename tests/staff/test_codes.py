@@ -205,6 +205,12 @@ def test_guessing_codes_is_limited_per_address_but_joining_is_not(app, make_api,
         "/api/v1/join", json=join_body("y" * 22), environ_base={"REMOTE_ADDR": "198.51.100.9"}
     )
     assert other_address.status_code == 404
+    # A house shares one Wi-Fi address: a real code still works while guessing is blocked.
+    assert make_api().get(f"/join/{make_code()}?language=pl").status_code == 200
+    assert make_api().post("/api/v1/join", json=join_body(make_code())).status_code == 201
+    form = {"language": "pl", "arrival_date": join_body("-")["arrival_date"], "stay_plan": "short"}
+    assert make_api().form(f"/join/{make_code()}", form).status_code == 303
+    assert make_api().get(f"/join/{'z' * 22}").status_code == 429
 
 
 def test_successful_joins_from_one_house_are_not_limited(app, make_api, make_code):

@@ -90,7 +90,7 @@ def test_recovery_qr_restores_the_checklist_once(
     with app.app_context():
         newcomer_id = db.session.scalar(select(Newcomer.id))
     page = coordinator.form(f"/staff/newcomers/{newcomer_id}/recovery", {})
-    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "private, no-store"
     html = page.get_data(as_text=True)
     link = html.split("https://aankomst.example")[1].split('"')[0].split("<")[0]
     assert link.startswith("/recover/")
