@@ -132,7 +132,7 @@ def subscribe(person: Person, values: dict) -> PushSubscription:
 
 def unsubscribe(person: Person, endpoint: object) -> None:
     """Forget one of the person's devices."""
-    if not isinstance(endpoint, str) or not endpoint:
+    if not isinstance(endpoint, str) or not endpoint or not endpoint.isascii():
         raise ValidationError({"endpoint": _("This is not a valid push address.")})
     gone = db.session.execute(
         delete(PushSubscription).where(
