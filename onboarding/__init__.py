@@ -8,7 +8,9 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
+from . import i18n
 from .config import LIMITS_NEED_REDIS, PROJECT_ROOT, load_config, worker_count
+from .content import load_pack
 from .extensions import babel, csrf, db, limiter, migrate
 
 
@@ -61,9 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
 
-    from . import errors, i18n, security
-    from .content import load_pack
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -81,49 +80,64 @@ def create_app(config: dict | None = None) -> Flask:
         _tune_sqlite(app)
     app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])
 
-    # Models must be imported before migrations or create_all see the metadata.
-    from . import accounts, buddies, checklist
+    _compose(app)
+    return app
+
+
+def _compose(app: Flask) -> None:
+    """Wire the features and the composition on top of them into the app, bottom up."""
+    from . import api, cli, errors, security, templating, transactions
+    from .accounts import api as accounts_api
+    from .accounts import init_app as accounts_init
     from .accounts import load_newcomer
-    from .accounts import models as _accounts_models  # noqa: F401
-    from .accounts.views import bp as accounts_bp
-    from .buddies import models as _buddies_models  # noqa: F401
-    from .buddies.views import bp as buddies_bp
-    from .checklist import models as _checklist_models  # noqa: F401
-    from .checklist.views import bp as checklist_bp
-    from .codes import models as _codes_models  # noqa: F401
-    from .privacy.views import bp as privacy_bp
-    from .push import models as _push_models  # noqa: F401
+    from .accounts import views as accounts_views
+    from .buddies import api as buddies_api
+    from .buddies import init_app as buddies_init
+    from .buddies import staff_views as buddies_staff_views
+    from .buddies import views as buddies_views
+    from .checklist import api as checklist_api
+    from .checklist import init_app as checklist_init
+    from .checklist import views as checklist_views
+    from .codes import api as codes_api
+    from .codes import views as codes_views
+    from .desk import views as desk_views
+    from .privacy import api as privacy_api
+    from .privacy import views as privacy_views
+    from .push import api as push_api
+    from .push import init_app as push_init
+    from .push import views as push_views
+    from .pwa import views as pwa_views
+    from .staff import api as staff_api
     from .staff import load_staff
-    from .staff import models as _staff_models  # noqa: F401
-    from .staff.views import bp as staff_bp
+    from .staff import views as staff_views
 
     app.before_request(load_newcomer)
     app.before_request(load_staff)
-    app.register_blueprint(i18n.bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(checklist_bp)
-    app.register_blueprint(staff_bp)
-    app.register_blueprint(buddies_bp)
-    app.register_blueprint(privacy_bp)
-    # Personal data, in the order the export lists it.
-    accounts.init_app(app)
-    checklist.init_app(app)
-    buddies.init_app(app)
-
-    from .pwa.views import asset_version
-    from .pwa.views import bp as pwa_bp
-
-    app.config.setdefault("ASSET_VERSION", asset_version())
-    app.register_blueprint(pwa_bp)
-
-    from . import api, cli, push, templating, transactions
-
-    push.init_app(app)
-    api.init_app(app)
+    app.config.setdefault("ASSET_VERSION", pwa_views.asset_version())
+    for module in (
+        i18n,
+        pwa_views,
+        staff_views,
+        codes_views,
+        accounts_views,
+        checklist_views,
+        push_views,
+        buddies_views,
+        buddies_staff_views,
+        privacy_views,
+        desk_views,
+    ):
+        app.register_blueprint(module.bp)
+    # Each feature declares its personal data (in the order the export lists it) and more.
+    for init in (accounts_init, checklist_init, buddies_init, push_init):
+        init(app)
+    api.init_app(
+        app,
+        [accounts_api, checklist_api, privacy_api, buddies_api, staff_api, codes_api, push_api],
+    )
     errors.init_app(app)
     transactions.init_app(app)
     security.init_app(app)
     i18n.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    return app

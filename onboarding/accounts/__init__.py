@@ -1,8 +1,10 @@
 """Newcomer accounts: joining with a code, device sessions, recovery, export and erasure."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
-from flask import g, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 
 from ..errors import AppError, wants_json
 from ..i18n import _
@@ -11,6 +13,24 @@ from .services import end_session, newcomer_for_session, start_session
 SESSION_KEY = "sid"
 # Sent when a device is forgotten or the account deleted: the browser drops caches and storage.
 CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """A part of the settings page that a feature above accounts adds (reminders, say):
+    `context(newcomer)` gives its template what it shows."""
+
+    name: str
+    template: str
+    context: Callable[[object], dict]
+
+
+def add_settings_section(app: Flask, section: SettingsSection) -> None:
+    app.extensions.setdefault("aankomst_settings_sections", []).append(section)
+
+
+def settings_sections() -> list[SettingsSection]:
+    return current_app.extensions.get("aankomst_settings_sections", [])
 
 
 def load_newcomer() -> None:

@@ -17,9 +17,15 @@ from ..codes.limits import unknown_code_limit
 from ..codes.services import find_usable_code
 from ..errors import AppError, ValidationError
 from ..i18n import _, normalize_language
-from ..push.services import preferences, update_preferences
 from ..security import decrypt_secret, encrypt_secret
-from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
+from . import (
+    CLEAR_SITE_DATA,
+    already_signed_in_error,
+    newcomer_required,
+    settings_sections,
+    sign_in,
+    sign_out,
+)
 from .models import STAY_PLANS
 from .services import (
     join,
@@ -177,35 +183,31 @@ def settings():
         else:
             flash(_("Saved. Your dates and steps are up to date."))
             return redirect(url_for("checklist.home"), code=303)
-    return _settings_page(values, errors)
+    return settings_page(values, errors)
 
 
-def _settings_page(values: dict, errors: dict, reminder_errors: dict | None = None):
+def settings_page(values: dict | None = None, errors: dict | None = None, section: tuple = ()):
+    """The settings page with the sections features add; `section` is (name, field errors) of
+    a section whose form was just refused (shown with a 400)."""
+    refused_name, refused_errors = section or (None, {})
+    sections = [
+        (
+            part.template,
+            {
+                **part.context(g.newcomer),
+                "errors": refused_errors if part.name == refused_name else {},
+            },
+        )
+        for part in settings_sections()
+    ]
+    status = 400 if errors or refused_errors else 200
     return render_template(
         "accounts/settings.html",
-        values=values,
-        errors=errors,
+        values=values or _current_values(g.newcomer),
+        errors=errors or {},
         plans=STAY_PLANS,
-        push_preferences=preferences(g.newcomer),
-        reminder_errors=reminder_errors or {},
-    ), (400 if errors or reminder_errors else 200)
-
-
-@bp.post("/settings/reminders")
-@newcomer_required
-def reminders():
-    """Reminders on or off and the quiet hours, from the settings page."""
-    data = {
-        "reminders": request.form.get("reminders") == "1",
-        "quiet_start": request.form.get("quiet_start", ""),
-        "quiet_end": request.form.get("quiet_end", ""),
-    }
-    try:
-        update_preferences(g.newcomer, data)
-    except ValidationError as error:
-        return _settings_page(_current_values(g.newcomer), {}, error.fields)
-    flash(_("Saved."))
-    return redirect(url_for("accounts.settings"), code=303)
+        sections=sections,
+    ), status
 
 
 @bp.post("/settings/recovery-code")

@@ -1,9 +1,11 @@
-"""The JSON API under /api/v1, used by the PWA's own JavaScript and by integrations."""
+"""The JSON API under /api/v1, used by the PWA's own JavaScript and by integrations. Each
+feature adds its routes to `bp` in its own api.py and describes them there; create_app wires
+them in, so this package knows no feature."""
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Flask, jsonify
 from flask_wtf.csrf import generate_csrf
 
-from .openapi import openapi_document
+from .openapi import add_parts, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
@@ -23,15 +25,9 @@ def openapi():
     return jsonify(openapi_document())
 
 
-def init_app(app) -> None:
-    # Importing the modules registers their routes on `bp`.
-    from ..accounts import api as _accounts_api  # noqa: F401
-    from ..buddies import api as _buddies_api  # noqa: F401
-    from ..checklist import api as _checklist_api  # noqa: F401
-    from ..codes import api as _codes_api  # noqa: F401
-    from ..privacy import api as _privacy_api  # noqa: F401
-    from ..push import api as _push_api  # noqa: F401
-    from ..staff import api as _staff_api  # noqa: F401
-
+def init_app(app: Flask, feature_apis: list) -> None:
+    """Register the API with the routes and document parts of these features' api modules
+    (importing a module added its routes to `bp`)."""
+    add_parts(app, [module.OPENAPI for module in feature_apis])
     app.register_blueprint(bp)
     app.register_blueprint(docs_bp)

@@ -4,6 +4,7 @@ from flask import Response, g, jsonify, request
 
 from ..accounts import newcomer_required
 from ..api import bp
+from ..api.openapi import CSRF, DATE, error, json_content
 from ..content import current_pack
 from ..staff import staff_required
 from ..validation import json_body
@@ -145,3 +146,220 @@ def api_thank(request_id: int):
     """The newcomer thanks their buddy."""
     thank(g.newcomer, request_id)
     return Response(status=204)
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+_OFFER_ID = [{"name": "offer_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_REQUEST_ID = [
+    {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+]
+_REPORT = {
+    "type": "object",
+    "required": ["reason"],
+    "properties": {
+        "reason": {"type": "string", "enum": ["no_show", "disrespect", "asked_for_money", "other"]},
+        "details": {"type": "string", "maxLength": 500},
+    },
+}
+
+
+def _buddy_action(
+    summary: str, ids: list, unknown: str, report: bool = False, ok: str = "200"
+) -> dict:
+    operation = {
+        "summary": summary,
+        "parameters": CSRF + ids,
+        "responses": {
+            ("204" if report else ok): {"description": "Done"},
+            "400": error("Invalid input"),
+            "401": error("Not signed in"),
+            "404": error(unknown),
+            "409": error("No longer open"),
+        },
+    }
+    if report:
+        operation["requestBody"] = {"required": True, **json_content(_REPORT)}
+    return {"post": operation}
+
+
+_USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_BUDDY_PROFILE = {
+    "type": "object",
+    "required": ["languages", "location_id", "topics", "availability", "capacity", "contact"],
+    "properties": {
+        "user_id": {"type": "integer", "readOnly": True},
+        "approved": {"type": "boolean", "readOnly": True},
+        "languages": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
+        "location_id": {"type": "integer"},
+        "topics": {"type": "array", "items": {"type": "string"}},
+        "availability": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["weekday_daytime", "weekday_evening", "weekend"]},
+        },
+        "capacity": {"type": "integer", "minimum": 1, "maximum": 5},
+        "contact": {"type": "string", "maxLength": 120},
+        "supervises_at": {"type": "string", "nullable": True},
+        "coordinates_location_id": {"type": "integer", "nullable": True},
+        "away_until": {**DATE, "nullable": True},
+    },
+}
+_APPROVAL = {
+    "parameters": CSRF + _USER_ID,
+    "responses": {
+        "204": {"description": "Done (audited)"},
+        "401": error("Not signed in as staff"),
+        "403": error("Not the buddy's location"),
+        "404": error("No buddy profile"),
+    },
+}
+
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/buddy/profile": {
+            "put": {
+                "summary": "Offer to be a buddy, or change the offer",
+                "parameters": CSRF,
+                "requestBody": {"required": True, **json_content(_BUDDY_PROFILE)},
+                "responses": {
+                    "200": {"description": "The profile", **json_content(_BUDDY_PROFILE)},
+                    "400": error("Invalid input"),
+                    "401": error("Not signed in"),
+                    "409": error("Capacity below the current matches"),
+                },
+            }
+        },
+        "/api/v1/buddy/requests": {
+            "post": {
+                "summary": "Ask for a buddy; the best approved buddy gets the request at once",
+                "parameters": CSRF,
+                "requestBody": {
+                    "required": True,
+                    **json_content(
+                        {
+                            "type": "object",
+                            "required": ["topics", "contact"],
+                            "properties": {
+                                "topics": {"type": "array", "items": {"type": "string"}},
+                                "contact": {"type": "string", "maxLength": 120},
+                                "languages": {"type": "array", "items": {"type": "string"}},
+                                "availability": {"type": "array", "items": {"type": "string"}},
+                                "employer": {"type": "string", "maxLength": 120},
+                                "message": {"type": "string", "maxLength": 500},
+                            },
+                        }
+                    ),
+                },
+                "responses": {
+                    "201": {
+                        "description": "The request, pending or unmatched",
+                        **json_content({"type": "object"}),
+                    },
+                    "400": error("Invalid input"),
+                    "401": error("Not signed in"),
+                },
+            },
+            "get": {
+                "summary": "Requests made, and offers received as a buddy (contacts once accepted)",
+                "responses": {
+                    "200": {"description": "made and received", **json_content({"type": "object"})},
+                    "401": error("Not signed in"),
+                },
+            },
+        },
+        "/api/v1/buddy/offers/{offer_id}/accept": {
+            "post": {
+                "summary": "Accept: the match starts and contacts are shown to both",
+                "parameters": CSRF + _OFFER_ID,
+                "responses": {
+                    "200": {"description": "The offer", **json_content({"type": "object"})},
+                    "401": error("Not signed in"),
+                    "404": error("Not this buddy's offer"),
+                    "409": error("No longer open, or capacity full"),
+                },
+            }
+        },
+        "/api/v1/buddy/offers/{offer_id}/decline": {
+            "post": {
+                "summary": "Decline (reason optional); the request moves on",
+                "parameters": CSRF + _OFFER_ID,
+                "requestBody": json_content(
+                    {
+                        "type": "object",
+                        "properties": {"reason": {"type": "string", "maxLength": 200}},
+                    }
+                ),
+                "responses": {
+                    "200": {"description": "The offer", **json_content({"type": "object"})},
+                    "400": error("Invalid input"),
+                    "401": error("Not signed in"),
+                    "404": error("Not this buddy's offer"),
+                    "409": error("No longer open"),
+                },
+            }
+        },
+        "/api/v1/buddy/requests/{request_id}/cancel": _buddy_action(
+            "The newcomer stops asking, or ends the accepted match",
+            _REQUEST_ID,
+            "Not this newcomer's request",
+        ),
+        "/api/v1/buddy/requests/{request_id}/retry": _buddy_action(
+            "Ask again after nobody was free (an unmatched request only)",
+            _REQUEST_ID,
+            "Not this newcomer's request",
+        ),
+        "/api/v1/buddy/offers/{offer_id}/end": _buddy_action(
+            "The buddy ends the accepted match", _OFFER_ID, "Not this buddy's offer"
+        ),
+        "/api/v1/buddy/requests/{request_id}/report": _buddy_action(
+            "Report the buddy (suspended at once; never matched again)",
+            _REQUEST_ID,
+            "Not this newcomer's request",
+            report=True,
+        ),
+        "/api/v1/buddy/offers/{offer_id}/report": _buddy_action(
+            "Report the newcomer (the match ends; never matched again)",
+            _OFFER_ID,
+            "Not this buddy's offer",
+            report=True,
+        ),
+        "/api/v1/buddy/offers/{offer_id}/help": {
+            "post": {
+                "summary": "The buddy logs help given in a match",
+                "parameters": CSRF + _OFFER_ID,
+                "requestBody": {
+                    "required": True,
+                    **json_content(
+                        {
+                            "type": "object",
+                            "required": ["date", "topic", "minutes"],
+                            "properties": {
+                                "date": DATE,
+                                "topic": {"type": "string"},
+                                "minutes": {"type": "integer", "minimum": 1, "maximum": 600},
+                            },
+                        }
+                    ),
+                },
+                "responses": {
+                    "201": {"description": "Logged", **json_content({"type": "object"})},
+                    "400": error("Invalid input"),
+                    "401": error("Not signed in"),
+                    "404": error("Not this buddy's offer"),
+                    "409": error("Not a match"),
+                },
+            }
+        },
+        "/api/v1/buddy/requests/{request_id}/thanks": _buddy_action(
+            "The newcomer thanks the buddy of the match",
+            _REQUEST_ID,
+            "Not this newcomer's request",
+            ok="204",
+        ),
+        "/api/v1/buddy/approve/{user_id}": {
+            "post": {"summary": "Approve a buddy", **_APPROVAL},
+            "delete": {"summary": "Withdraw a buddy's approval", **_APPROVAL},
+        },
+    },
+}

@@ -4,8 +4,10 @@ from flask import g, jsonify
 
 from ..accounts import newcomer_required
 from ..api import bp
+from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
 from ..content import current_pack, pack_text
 from ..validation import json_body
+from .models import STATUSES
 from .services import ChecklistItem, apply_sync, build_checklist, parse_changes, update_step
 
 
@@ -49,3 +51,147 @@ def api_sync():
     """Replay changes made offline; each op_id takes effect once."""
     results = apply_sync(g.newcomer, current_pack(), json_body().get("ops"))
     return jsonify({"results": results})
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/checklist": {
+            "get": {
+                "summary": "The person's checklist, by due date, undated last",
+                "responses": {
+                    "200": {
+                        "description": "Steps",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "properties": {"steps": {"type": "array", "items": ref("Step")}},
+                            }
+                        ),
+                    },
+                    "401": NOT_SIGNED_IN,
+                },
+            }
+        },
+        "/api/v1/checklist/{key}": {
+            "patch": {
+                "summary": "Change one step (counts as made at server time)",
+                "parameters": CSRF
+                + [
+                    {
+                        "name": "key",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {"required": True, **json_content(ref("StepChange"))},
+                "responses": {
+                    "200": {"description": "The step", **json_content(ref("Step"))},
+                    "400": error("Invalid input"),
+                    "401": NOT_SIGNED_IN,
+                    "404": error("Not on this checklist"),
+                },
+            }
+        },
+        "/api/v1/sync": {
+            "post": {
+                "summary": "Replay offline changes; each op_id applies once, newest `at` wins",
+                "parameters": CSRF,
+                "requestBody": {"required": True, **json_content(ref("SyncRequest"))},
+                "responses": {
+                    "200": {"description": "A result per op", **json_content(ref("SyncResponse"))},
+                    "400": error("Invalid input"),
+                    "401": NOT_SIGNED_IN,
+                },
+            }
+        },
+    },
+    "schemas": {
+        "Step": {
+            "type": "object",
+            "required": [
+                "key",
+                "title",
+                "summary",
+                "status",
+                "due_date",
+                "overdue",
+                "note",
+                "stuck",
+                "stuck_reason",
+                "requires",
+                "blocked",
+            ],
+            "properties": {
+                "key": {"type": "string"},
+                "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "due_date": {**DATE, "nullable": True},
+                "due_kind": {"type": "string", "enum": ["deadline", "target"]},
+                "overdue": {"type": "boolean"},
+                "note": {"type": "string", "nullable": True},
+                "stuck": {"type": "boolean"},
+                "stuck_reason": {"type": "string", "nullable": True},
+                "requires": {"type": "array", "items": {"type": "string"}},
+                "blocked": {"type": "boolean"},
+            },
+        },
+        "StepChange": {
+            "type": "object",
+            "minProperties": 1,
+            "properties": {
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "note": {"type": "string", "maxLength": 2000, "nullable": True},
+                "stuck": {"type": "boolean"},
+                "stuck_reason": {"type": "string", "maxLength": 500, "nullable": True},
+            },
+        },
+        "SyncRequest": {
+            "type": "object",
+            "required": ["ops"],
+            "properties": {
+                "ops": {
+                    "type": "array",
+                    "maxItems": 500,
+                    "items": {
+                        "allOf": [
+                            ref("StepChange"),
+                            {
+                                "type": "object",
+                                "required": ["op_id", "key", "at"],
+                                "properties": {
+                                    "op_id": {"type": "string", "maxLength": 64},
+                                    "key": {"type": "string"},
+                                    "at": {"type": "string", "format": "date-time"},
+                                },
+                            },
+                        ]
+                    },
+                }
+            },
+        },
+        "SyncResponse": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["op_id", "result"],
+                        "properties": {
+                            "op_id": {"type": "string", "nullable": True},
+                            "result": {
+                                "type": "string",
+                                "enum": ["applied", "duplicate", "superseded", "invalid"],
+                            },
+                            "error": {"type": "string"},
+                        },
+                    },
+                }
+            },
+        },
+    },
+}

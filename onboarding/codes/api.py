@@ -1,13 +1,17 @@
 """Join codes in the JSON API: issue, list, revoke, and their QR images."""
 
+from dataclasses import asdict
+
 from flask import Response, g, jsonify, request, url_for
 
 from ..api import bp
+from ..api.openapi import CSRF, DATE, error, json_content, ref
 from ..errors import AppError
 from ..i18n import _
 from ..staff import staff_required
 from ..staff.services import location_for, visible_locations
 from ..validation import json_body
+from .inputs import parse_code_request
 from .models import OnboardingCode
 from .qr import qr_png, qr_svg
 from .services import (
@@ -17,7 +21,6 @@ from .services import (
     codes_of,
     issue_codes,
     join_url,
-    parse_code_request,
     revoke_code,
 )
 
@@ -47,7 +50,7 @@ def api_issue_codes():
     """Issue 1 to 200 codes for a location."""
     data = json_body()
     location = location_for(g.staff, data.get("location_id"))
-    issued = issue_codes(location, staff=g.staff, **parse_code_request(data))
+    issued = issue_codes(location, staff=g.staff, **asdict(parse_code_request(data)))
     return jsonify({"codes": [code_json(code, token) for code, token in issued]}), 201
 
 
@@ -94,3 +97,129 @@ def code_qr_svg(code_id: int):
     """The code's QR image as SVG."""
     url = join_url(_token_or_gone(code_for(g.staff, code_id)))
     return Response(qr_svg(url), mimetype="image/svg+xml")
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+_CODE_ID = [{"name": "code_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_STAFF_ONLY = {"401": error("Not signed in as staff"), "403": error("Not your location")}
+
+
+def _image(kind: str) -> dict:
+    return {
+        "get": {
+            "summary": f"The code's QR image ({kind})",
+            "parameters": _CODE_ID,
+            "responses": {
+                "200": {"description": "The image", "content": {kind: {}}},
+                **_STAFF_ONLY,
+                "404": error("Unknown code"),
+            },
+        }
+    }
+
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/codes": {
+            "post": {
+                "summary": "Issue 1 to 200 join codes for a location",
+                "parameters": CSRF,
+                "requestBody": {"required": True, **json_content(ref("CodeRequest"))},
+                "responses": {
+                    "201": {
+                        "description": "The codes",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "properties": {"codes": {"type": "array", "items": ref("Code")}},
+                            }
+                        ),
+                    },
+                    "400": error("Invalid input"),
+                    **_STAFF_ONLY,
+                    "404": error("Unknown location"),
+                },
+            },
+            "get": {
+                "summary": "Codes with uses and state",
+                "parameters": [
+                    {
+                        "name": "location_id",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "integer"},
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The codes",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "properties": {"codes": {"type": "array", "items": ref("Code")}},
+                            }
+                        ),
+                    },
+                    **_STAFF_ONLY,
+                    "404": error("Unknown location"),
+                },
+            },
+        },
+        "/api/v1/codes/{code_id}": {
+            "delete": {
+                "summary": "Revoke a code",
+                "parameters": CSRF + _CODE_ID,
+                "responses": {
+                    "204": {"description": "Revoked"},
+                    **_STAFF_ONLY,
+                    "404": error("Unknown code"),
+                },
+            }
+        },
+        "/api/v1/codes/{code_id}/qr.png": _image("image/png"),
+        "/api/v1/codes/{code_id}/qr.svg": _image("image/svg+xml"),
+    },
+    "schemas": {
+        "Code": {
+            "type": "object",
+            "required": [
+                "id",
+                "token",
+                "url",
+                "qr_png_url",
+                "qr_svg_url",
+                "max_uses",
+                "expires_at",
+            ],
+            "properties": {
+                "id": {"type": "integer"},
+                "location_id": {"type": "integer"},
+                "token": {"type": "string", "nullable": True},
+                "url": {"type": "string", "nullable": True},
+                "qr_png_url": {"type": "string"},
+                "qr_svg_url": {"type": "string"},
+                "max_uses": {"type": "integer"},
+                "uses": {"type": "integer"},
+                "state": {"type": "string", "enum": ["active", "used_up", "expired", "revoked"]},
+                "language": {"type": "string", "nullable": True},
+                "arrival_date": {**DATE, "nullable": True},
+                "expires_at": {"type": "string", "format": "date-time"},
+                "created_at": {"type": "string", "format": "date-time"},
+            },
+        },
+        "CodeRequest": {
+            "type": "object",
+            "required": ["location_id"],
+            "properties": {
+                "location_id": {"type": "integer"},
+                "count": {"type": "integer", "minimum": 1, "maximum": 200, "default": 1},
+                "single_use": {"type": "boolean", "default": True},
+                "max_uses": {"type": "integer", "minimum": 2, "maximum": 50},
+                "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 14},
+                "language": {"type": "string"},
+                "arrival_date": DATE,
+            },
+        },
+    },
+}

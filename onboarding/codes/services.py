@@ -8,14 +8,12 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..clock import today_in_amsterdam
 from ..errors import AppError
 from ..extensions import db, utcnow
-from ..i18n import _, normalize_language
+from ..i18n import _
 from ..security import decrypt_secret, encrypt_secret, hash_token, keyed_digest
 from ..staff.models import Location, StaffUser
 from ..staff.services import location_for, record
-from ..validation import Fields
 from .models import OnboardingCode
 
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -81,38 +79,6 @@ def issue_codes(
     )
     db.session.flush()
     return issued
-
-
-def parse_code_request(data: dict) -> dict:
-    """Check the fields of POST /api/v1/codes and the desk's form."""
-    fields = Fields(data)
-    values: dict = {}
-    for name, low, high, default in (("count", 1, 200, 1), ("expires_in_days", 1, 365, 14)):
-        values[name] = fields.integer(name, low, high, default)
-    # Giving max_uses without single_use asks for a group code.
-    single_use = fields.boolean("single_use") if "single_use" in data else "max_uses" not in data
-    if single_use:
-        values["max_uses"] = 1
-        if data.get("max_uses") not in (None, "", 1, "1"):
-            fields.errors["max_uses"] = _("A code for one person has no group size.")
-    else:
-        values["max_uses"] = fields.integer("max_uses", 2, 50, None)
-        if values["max_uses"] is None and "max_uses" not in fields.errors:
-            fields.errors["max_uses"] = _("Please give the number of people (2 to 50).")
-    language = data.get("language")
-    values["language"] = normalize_language(language) if language else None
-    if language and values["language"] is None:
-        fields.errors["language"] = _("Please choose one of the languages offered.")
-    values["arrival_date"] = fields.date("arrival_date")
-    today = today_in_amsterdam()
-    if values["arrival_date"] and not (
-        today - timedelta(days=365) <= values["arrival_date"] <= today + timedelta(days=365)
-    ):
-        fields.errors["arrival_date"] = _(
-            "The arrival date can be at most one year before or after today."
-        )
-    fields.check()
-    return values
 
 
 def codes_of(location_ids: list[int]) -> list[OnboardingCode]:

@@ -4,6 +4,7 @@ from flask import Response, g, jsonify
 
 from ..accounts import CLEAR_SITE_DATA, newcomer_required, sign_out
 from ..api import bp
+from ..api.openapi import CSRF, NOT_SIGNED_IN, json_content
 from .services import erase_person, export_person
 
 
@@ -21,3 +22,27 @@ def api_delete_me():
     erase_person(g.newcomer)
     sign_out()
     return Response(status=204, headers={"Clear-Site-Data": CLEAR_SITE_DATA})
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/me/export": {
+            "get": {
+                "summary": "Everything stored about the person",
+                "responses": {
+                    "200": {"description": "The data", **json_content({"type": "object"})},
+                    "401": NOT_SIGNED_IN,
+                },
+            }
+        },
+        "/api/v1/me": {
+            "delete": {
+                "summary": "Erase the person and everything that belongs to them",
+                "parameters": CSRF,
+                "responses": {"204": {"description": "Erased"}, "401": NOT_SIGNED_IN},
+            }
+        },
+    },
+}

@@ -4,16 +4,19 @@
 def init_app(app) -> None:
     """Declare the push data of a person; refuse to start with a VAPID key that cannot be read,
     rather than fail on first use."""
+    from ..accounts import SettingsSection, add_settings_section
     from ..config import ConfigError
     from ..personal_data import PersonalData, register
     from .keys import load_vapid
     from .models import PushDelivery, PushMessage, PushPreference, PushSubscription, ReminderLog
     from .services import push_export
+    from .views import SECTION, settings_context
 
     models = (PushSubscription, PushPreference, PushMessage, PushDelivery, ReminderLog)
     register(
         app, PersonalData("push", models, lambda person: {"notifications": push_export(person)})
     )
+    add_settings_section(app, SettingsSection(SECTION, "push/_settings.html", settings_context))
 
     value = app.config.get("VAPID_PRIVATE_KEY")
     if value:

@@ -5,18 +5,13 @@ from functools import wraps
 from flask import Response, g, jsonify
 
 from ..api import bp
+from ..api.openapi import CSRF, error, json_content
 from ..errors import AppError
 from ..i18n import _
 from ..validation import json_body
+from .inputs import parse_preferences, parse_subscription
 from .keys import public_key_of, required_vapid
-from .services import (
-    parse_subscription,
-    preferences,
-    preferences_json,
-    subscribe,
-    unsubscribe,
-    update_preferences,
-)
+from .services import preferences, preferences_json, subscribe, unsubscribe, update_preferences
 
 
 def person_required(view):
@@ -66,4 +61,102 @@ def api_get_preferences(person):
 @person_required
 def api_put_preferences(person):
     """Change any of reminders, quiet_start, quiet_end."""
-    return jsonify(preferences_json(update_preferences(person, json_body())))
+    return jsonify(preferences_json(update_preferences(person, parse_preferences(json_body()))))
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+_SUBSCRIPTION = {
+    "type": "object",
+    "required": ["endpoint", "keys"],
+    "properties": {
+        "endpoint": {
+            "type": "string",
+            "format": "uri",
+            "description": "https on a public host (plain http on loopback only with "
+            "AANKOMST_PUSH_ALLOW_INSECURE=1)",
+        },
+        "keys": {
+            "type": "object",
+            "required": ["p256dh", "auth"],
+            "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}},
+        },
+    },
+}
+_PREFERENCES = {
+    "type": "object",
+    "properties": {
+        "reminders": {"type": "boolean"},
+        "quiet_start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+        "quiet_end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+    },
+}
+_SIGNED_IN = error("Not signed in (newcomer or staff)")
+
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/push/key": {
+            "get": {
+                "summary": "The VAPID public key, as pushManager.subscribe wants it",
+                "responses": {
+                    "200": {
+                        "description": "Uncompressed P-256 point, base64url without padding",
+                        **json_content(
+                            {"type": "object", "properties": {"public_key": {"type": "string"}}}
+                        ),
+                    },
+                    "503": error("Push is not configured on this server"),
+                },
+            }
+        },
+        "/api/v1/push/subscriptions": {
+            "post": {
+                "summary": "Store this device (5 at most; a sixth replaces the oldest)",
+                "parameters": CSRF,
+                "requestBody": {"required": True, **json_content(_SUBSCRIPTION)},
+                "responses": {
+                    "201": {"description": "Stored", **json_content({"type": "object"})},
+                    "400": error("Invalid subscription or endpoint"),
+                    "401": _SIGNED_IN,
+                    "503": error("Push is not configured on this server"),
+                },
+            },
+            "delete": {
+                "summary": "Forget this device",
+                "parameters": CSRF,
+                "requestBody": {
+                    "required": True,
+                    **json_content(
+                        {"type": "object", "properties": {"endpoint": {"type": "string"}}}
+                    ),
+                },
+                "responses": {
+                    "204": {"description": "Forgotten"},
+                    "400": error("Invalid input"),
+                    "401": _SIGNED_IN,
+                    "404": error("Not one of this person's devices"),
+                },
+            },
+        },
+        "/api/v1/push/preferences": {
+            "get": {
+                "summary": "Reminders on or off and the quiet hours (Europe/Amsterdam)",
+                "responses": {
+                    "200": {"description": "The preferences", **json_content(_PREFERENCES)},
+                    "401": _SIGNED_IN,
+                },
+            },
+            "put": {
+                "summary": "Change any of the preferences",
+                "parameters": CSRF,
+                "requestBody": {"required": True, **json_content(_PREFERENCES)},
+                "responses": {
+                    "200": {"description": "The preferences", **json_content(_PREFERENCES)},
+                    "400": error("Invalid input, e.g. a time that is not HH:MM"),
+                    "401": _SIGNED_IN,
+                },
+            },
+        },
+    },
+}

@@ -6,11 +6,13 @@ What cannot go now (quiet hours) waits for `reminders send`."""
 import logging
 from functools import partial
 
-from flask import current_app, has_app_context
+from flask import current_app
 
 from ..transactions import after_commit
 
 QUEUE = "aankomst"
+# The job as RQ finds it by name: it builds an app of its own (see onboarding/worker.py).
+JOB = "onboarding.worker.send_push_messages"
 log = logging.getLogger(__name__)
 
 
@@ -37,26 +39,15 @@ def _send_or_enqueue(message_ids: list[int]) -> None:
     url = current_app.config.get("REDIS_URL")
     if url:
         try:
-            push_queue(url).enqueue(send_messages, message_ids, job_timeout=300)
+            push_queue(url).enqueue(JOB, message_ids, job_timeout=300)
             return
         except Exception:  # Redis down: still deliver, from this process
             log.warning("could not queue push job; sending in-process", exc_info=True)
     send_messages(message_ids)
 
 
-_worker_app = None
-
-
 def send_messages(message_ids: list[int]) -> str:
-    """The job: send these messages' deliveries (in an app of its own under plain rq)."""
+    """Send these messages' deliveries now (inside an app context); returns the summary."""
     from .sender import send_due
 
-    if has_app_context():
-        return str(send_due(message_ids=message_ids))
-    global _worker_app
-    if _worker_app is None:
-        from .. import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
-        return str(send_due(message_ids=message_ids))
+    return str(send_due(message_ids=message_ids))

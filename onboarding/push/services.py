@@ -1,12 +1,9 @@
 """Subscriptions (at most five devices a person), preferences and quiet hours."""
 
-import base64
-import binascii
 import hmac
+from dataclasses import asdict
 from datetime import datetime, time, timedelta
 
-from cryptography.hazmat.primitives.asymmetric import ec
-from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -16,36 +13,12 @@ from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import _
 from ..staff.models import StaffUser
-from ..validation import Fields
-from .endpoints import check_endpoint
+from .inputs import PreferencesChange, Subscription
 from .models import PushPreference, PushSubscription
 
 Person = Newcomer | StaffUser
 MAX_DEVICES = 5
 DEFAULT_QUIET = ("21:00", "08:00")
-# The browser's P-256 public key (uncompressed point) and its 16-byte auth secret.
-_KEY_BYTES = {"p256dh": 65, "auth": 16}
-
-
-def _key_of_length(value: object, length: int) -> bool:
-    """base64url (padding optional) of exactly `length` bytes."""
-    if not isinstance(value, str) or len(value) > 2 * length:
-        return False
-    text = value.strip()
-    try:
-        return len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == length
-    except (ValueError, binascii.Error):
-        return False
-
-
-def _on_curve(value: str) -> bool:
-    text = value.strip()
-    point = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    try:
-        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
-    except ValueError:
-        return False
-    return True
 
 
 def owner(person: Person) -> dict:
@@ -62,40 +35,19 @@ def owned_by(model, person: Person):
     return model.newcomer_id == person.id
 
 
-def parse_subscription(data: dict) -> dict:
-    """The browser's PushSubscription JSON: {endpoint, keys: {p256dh, auth}}."""
-    fields = Fields(data)
-    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
-    values = {}
-    for name, length in _KEY_BYTES.items():
-        value = keys.get(name)
-        if not _key_of_length(value, length) or (name == "p256dh" and not _on_curve(value)):
-            fields.errors[name] = _("The browser sent an incomplete push subscription.")
-        else:
-            values[name] = value.strip()
-    try:
-        values["endpoint"] = check_endpoint(
-            data.get("endpoint"), current_app.config.get("AANKOMST_PUSH_ALLOW_INSECURE", False)
-        )
-    except ValidationError as error:
-        fields.errors.update(error.fields)
-    fields.check()
-    return values
-
-
-def subscribe(person: Person, values: dict) -> PushSubscription:
+def subscribe(person: Person, values: Subscription) -> PushSubscription:
     """Store this device for the person; a sixth device replaces the oldest. A device that
     belonged to someone else (a shared phone) moves to them only when the request proves it
     holds that subscription: the same auth secret, which the push address alone does not give."""
     found = db.session.scalar(
         select(PushSubscription)
-        .where(PushSubscription.endpoint == values["endpoint"])
+        .where(PushSubscription.endpoint == values.endpoint)
         .with_for_update()
     )
     if (
         found is not None
         and owner(person) != {"newcomer_id": found.newcomer_id, "staff_id": found.staff_id}
-        and not hmac.compare_digest(found.auth.encode(), values["auth"].encode())
+        and not hmac.compare_digest(found.auth.encode(), values.auth.encode())
     ):
         raise AppError(
             "device_taken",
@@ -106,15 +58,15 @@ def subscribe(person: Person, values: dict) -> PushSubscription:
             ),
         )
     if found is None:
-        found = PushSubscription(**values, **owner(person))
+        found = PushSubscription(**asdict(values), **owner(person))
         try:
             with db.session.begin_nested():
                 db.session.add(found)
         except IntegrityError:  # the same device, subscribed twice at once
             found = db.session.scalar(
-                select(PushSubscription).where(PushSubscription.endpoint == values["endpoint"])
+                select(PushSubscription).where(PushSubscription.endpoint == values.endpoint)
             )
-    found.p256dh, found.auth = values["p256dh"], values["auth"]
+    found.p256dh, found.auth = values.p256dh, values.auth
     for name, value in owner(person).items():
         setattr(found, name, value)
     db.session.flush()
@@ -152,33 +104,14 @@ def preferences(person: Person) -> PushPreference:
     )
 
 
-def _clock_time(fields: Fields, name: str) -> str | None:
-    value = fields.data.get(name)
-    if name not in fields.data:
-        return None
-    try:
-        if not isinstance(value, str) or len(value) != 5:
-            raise ValueError
-        return time.fromisoformat(value).strftime("%H:%M")
-    except ValueError:
-        fields.errors[name] = _("Please give a time as HH:MM, for example 21:00.")
-        return None
-
-
-def update_preferences(person: Person, data: dict) -> PushPreference:
+def update_preferences(person: Person, change: PreferencesChange) -> PushPreference:
     """Change any of reminders, quiet_start and quiet_end; the rest stays."""
-    fields = Fields(data)
-    reminders = data.get("reminders")
-    if "reminders" in data and not isinstance(reminders, bool):
-        fields.errors["reminders"] = _("Please answer yes or no.")
-    start, end = _clock_time(fields, "quiet_start"), _clock_time(fields, "quiet_end")
-    fields.check()
     current = preferences(person)
     db.session.add(current)
-    if isinstance(reminders, bool):
-        current.reminders = reminders
-    current.quiet_start = start or current.quiet_start
-    current.quiet_end = end or current.quiet_end
+    if change.reminders is not None:
+        current.reminders = change.reminders
+    current.quiet_start = change.quiet_start or current.quiet_start
+    current.quiet_end = change.quiet_end or current.quiet_end
     db.session.flush()
     return current
 

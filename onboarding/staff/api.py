@@ -3,6 +3,7 @@
 from flask import Response, g, jsonify
 
 from ..api import bp
+from ..api.openapi import CSRF, error, json_content
 from ..validation import json_body
 from . import not_signed_in_error, sign_in_staff, sign_out_staff, staff_required
 from .limits import failed_login_limits
@@ -49,3 +50,85 @@ def api_locations():
             ]
         }
     )
+
+
+# --- this part of the OpenAPI document (merged in api/openapi.py) ---------------------------
+
+OPENAPI = {
+    "paths": {
+        "/api/v1/staff/login": {
+            "post": {
+                "summary": "Staff login (email case-insensitive); a new session id",
+                "parameters": CSRF,
+                "requestBody": {
+                    "required": True,
+                    **json_content(
+                        {
+                            "type": "object",
+                            "required": ["email", "password"],
+                            "properties": {
+                                "email": {"type": "string"},
+                                "password": {"type": "string"},
+                            },
+                        }
+                    ),
+                },
+                "responses": {
+                    "200": {
+                        "description": "Logged in",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "role": {"type": "string", "enum": ["coordinator", "admin"]},
+                                    "email": {"type": "string"},
+                                    "location_ids": {"type": "array", "items": {"type": "integer"}},
+                                },
+                            }
+                        ),
+                    },
+                    "401": error("Wrong email or password (one message for both)"),
+                    "403": error("Account switched off"),
+                    "429": error("Too many failed attempts; says when to try again"),
+                },
+            }
+        },
+        "/api/v1/staff/logout": {
+            "post": {
+                "summary": "Staff logout",
+                "parameters": CSRF,
+                "responses": {"204": {"description": "Logged out"}, "401": error("Not signed in")},
+            }
+        },
+        "/api/v1/locations": {
+            "get": {
+                "summary": "Housing locations (staff: their own; admins and newcomers: all)",
+                "responses": {
+                    "200": {
+                        "description": "Locations",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "locations": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "properties": {
+                                                "id": {"type": "integer"},
+                                                "name": {"type": "string"},
+                                                "village": {"type": "string"},
+                                                "address": {"type": "string", "nullable": True},
+                                            },
+                                        },
+                                    }
+                                },
+                            }
+                        ),
+                    },
+                    "401": error("Not signed in"),
+                },
+            }
+        },
+    },
+}

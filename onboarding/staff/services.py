@@ -13,6 +13,7 @@ from ..extensions import db
 from ..i18n import _
 from ..security import hash_token
 from ..validation import parse_id, storable, unstorable_message
+from .inputs import ContactLine, LocationInput, StaffUpdate
 from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser
 
 PASSWORD_MIN = 12
@@ -220,3 +221,59 @@ def visible_locations(staff: StaffUser | None) -> list[Location]:
     if staff is not None and not staff.is_admin:
         return list(staff.locations)
     return list(db.session.scalars(select(Location).order_by(Location.name)))
+
+
+# --- the admin's pages ----------------------------------------------------------------------
+
+AUDIT_PAGE = 200
+
+
+def save_location(staff: StaffUser, values: LocationInput, location: Location | None) -> Location:
+    """Create a location, or change one; names stay unique (a clash is a field error)."""
+    other = find_location(values.name)
+    if other is not None and other is not location:
+        raise ValidationError(
+            {"name": _("A location named %(name)s already exists.", name=values.name)}
+        )
+    if location is None:
+        location = create_location(values.name, values.village, values.address)
+        record(staff, "location.create", location.id, location.name)
+    else:
+        location.name, location.village, location.address = (
+            values.name,
+            values.village,
+            values.address,
+        )
+        record(staff, "location.update", location.id, location.name)
+    db.session.flush()
+    return location
+
+
+def update_contact_line(staff: StaffUser, location: Location, line: ContactLine) -> None:
+    """The coordinator's name, phone and office hours that newcomers see in their app."""
+    location.contact_name, location.contact_phone = line.name, line.phone
+    location.office_hours = line.office_hours
+    record(staff, "location.contact", location.id)
+    db.session.flush()
+
+
+def update_staff_account(admin: StaffUser, account: StaffUser, update: StaffUpdate) -> None:
+    """Switch an account on or off and set its locations."""
+    if account.id == admin.id and not update.active:
+        raise AppError("forbidden", 403, _("You cannot switch off your own account."))
+    account.active = update.active
+    account.locations = update.locations
+    record(
+        admin,
+        "staff.update",
+        detail=f"{account.email}: {'active' if update.active else 'disabled'}, "
+        f"locations {sorted(loc.id for loc in update.locations)}",
+    )
+    db.session.flush()
+
+
+def audit_log() -> list[AuditEntry]:
+    """The latest staff actions, newest first."""
+    return list(
+        db.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(AUDIT_PAGE))
+    )
