@@ -1,4 +1,38 @@
-"""Aankomst: an offline-first arrival checklist for labour migrants."""
+"""Aankomst: an offline-first arrival checklist for labour migrants.
+
+How the package is built: a foundation, features on top of it, and a composition on top of
+those. Layers, lowest first; a module imports only from its own layer or a lower one (each
+feature is a layer of its own, so a feature never imports one above it), and within the
+foundation and the composition there is no cycle. tests/test_layers.py reads this list and
+checks every import against it:
+
+    foundation: config clock extensions i18n errors validation security transactions
+        personal_data forms content api staff pwa templating
+    codes
+    accounts
+    checklist
+    push
+    buddies
+    composition: privacy desk cli worker onboarding
+
+- The foundation knows no feature: settings, time, the database, languages, errors and input
+  checks, the commit point, the personal-data registry, the content pack, the API blueprint and
+  the merge of its document, and staff (locations, accounts, sessions, roles, the audit log and
+  the `location_for`/`staff_required` guards).
+- A feature owns its models, rules (`services.py`), input parsing (`inputs.py`: form or JSON to a
+  dataclass through the shared `Fields`), answers (`api.py` with its part of the OpenAPI
+  document), pages, and its share of personal data, which it registers when the app is created.
+- The composition puts features together: the coordinator's desk, privacy (export, erasure,
+  purge), the command line, the job worker, and `create_app` itself.
+
+One rule for transactions: services change and flush, never commit. A request commits once,
+after its answer is built (status below 400; anything else rolls back); a CLI command or a job
+commits once at its end. Notifications and push jobs are registered with
+`transactions.after_commit` and go out only after that commit. Pages that only show something
+take no row locks. Jobs that work through many people (sending push, queueing reminders) commit
+per person, so that no lock is held while a push service answers and one failure never loses
+the rest.
+"""
 
 import os
 import sys
