@@ -8,6 +8,7 @@ from ..api.openapi import CSRF, DATE, error, json_content
 from ..content import current_pack
 from ..staff import staff_required
 from ..validation import json_body
+from .inputs import parse_decline, parse_help, parse_profile, parse_report, parse_request
 from .lifecycle import (
     accept_offer,
     cancel_request,
@@ -15,9 +16,6 @@ from .lifecycle import (
     decline_offer,
     end_match,
     offers_received,
-    parse_decline,
-    parse_report,
-    parse_request,
     report_buddy,
     report_newcomer,
     requests_made,
@@ -25,7 +23,7 @@ from .lifecycle import (
 )
 from .present import offer_json, request_json
 from .recognition import log_help, thank
-from .services import parse_profile, profile_for_staff, profile_json, save_profile, set_approval
+from .services import profile_for_staff, profile_json, save_profile, set_approval
 
 
 @bp.put("/buddy/profile")
@@ -130,7 +128,7 @@ def api_report_newcomer(offer_id: int):
 @newcomer_required
 def api_log_help(offer_id: int):
     """The buddy logs help given: date, step and minutes."""
-    entry = log_help(g.newcomer, offer_id, json_body(), current_pack())
+    entry = log_help(g.newcomer, offer_id, parse_help(json_body(), current_pack()))
     body = {
         "id": entry.id,
         "date": entry.helped_on.isoformat(),

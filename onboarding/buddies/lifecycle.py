@@ -3,6 +3,7 @@ decline or 48 hours without an answer; contact details only after acceptance."""
 
 import json
 from collections import Counter
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -16,35 +17,14 @@ from ..extensions import db
 from ..i18n import ISO_CODES, _
 from ..push.jobs import dispatch
 from ..staff.models import Location
-from ..validation import Fields
 from . import notify
-from .matching import AVAILABILITY, Ask, Candidate, availability_bits, availability_names, why
-from .models import REPORT_REASONS, BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest
+from .inputs import HelpRequest, Report
+from .matching import Ask, Candidate, availability_bits, availability_names, why
+from .models import BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest
 from .queries import best_buddy
-from .services import language_list, language_names
+from .services import language_names
 
 OFFER_HOURS = 48
-
-
-def parse_request(data: dict, pack: Pack, newcomer: Newcomer) -> dict:
-    """Check POST /api/v1/buddy/requests; the app language always counts as spoken."""
-    fields = Fields(data)
-    need_a_step = _("Please choose at least one step you need help with.")
-    topics = fields.choices("topics", {s.key for s in pack.steps}, need_a_step, unknown=need_a_step)
-    extra = language_list(fields, data.get("languages") or [], "languages", required=False)
-    availability = fields.choices(
-        "availability", AVAILABILITY, _("Please choose one of the options."), required=False
-    )
-    values = {
-        "topics": topics,
-        "languages": sorted({ISO_CODES[newcomer.language], *extra}),
-        "availability": availability,
-        "contact": fields.text("contact", 120, required=True),
-        "employer": fields.text("employer", 120),
-        "message": fields.text("message", 500),
-    }
-    fields.check()
-    return values
 
 
 def _reported_pairs(newcomer_id: int) -> set[int]:
@@ -92,16 +72,16 @@ def offer_next(request: BuddyRequest, now: datetime) -> BuddyOffer | None:
     return offer
 
 
-def create_request(newcomer: Newcomer, values: dict) -> BuddyRequest:
+def create_request(newcomer: Newcomer, values: HelpRequest) -> BuddyRequest:
     """A new request, put to the best buddy at once."""
     request = BuddyRequest(
         newcomer_id=newcomer.id,
-        topics=json.dumps(values["topics"]),
-        languages=json.dumps(values["languages"]),
-        availability=availability_bits(values["availability"]),
-        employer=values["employer"],
-        message=values["message"],
-        contact=values["contact"],
+        topics=json.dumps(values.topics),
+        languages=json.dumps(values.languages),
+        availability=availability_bits(values.availability),
+        employer=values.employer,
+        message=values.message,
+        contact=values.contact,
     )
     db.session.add(request)
     db.session.flush()
@@ -323,26 +303,7 @@ def end_match(buddy: Newcomer, offer_id: int) -> BuddyOffer:
     return offer
 
 
-def parse_decline(data: dict) -> str | None:
-    """The optional reason for saying no."""
-    fields = Fields(data)
-    reason = fields.text("reason", 200)
-    fields.check()
-    return reason
-
-
-def parse_report(data: dict) -> dict:
-    """The reason (no-show, disrespect, asked for money, other) and optional details."""
-    fields = Fields(data)
-    values = {
-        "reason": fields.choice("reason", REPORT_REASONS, required=True),
-        "details": fields.text("details", 500),
-    }
-    fields.check()
-    return values
-
-
-def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyReport:
+def report_buddy(newcomer: Newcomer, request_id: int, values: Report) -> BuddyReport:
     """The newcomer reports the buddy: the buddy is suspended at once and never matched with
     this newcomer again; an admin reviews it."""
     request = request_of(newcomer, request_id)
@@ -351,7 +312,7 @@ def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyRepo
         raise AppError("nobody_to_report", 409, _("There is no buddy to report for this request."))
     now = utcnow()
     report = BuddyReport(
-        reporter_id=newcomer.id, reported_id=offer.buddy_id, offer_id=offer.id, **values
+        reporter_id=newcomer.id, reported_id=offer.buddy_id, offer_id=offer.id, **asdict(values)
     )
     db.session.add(report)
     db.session.execute(
@@ -365,12 +326,15 @@ def report_buddy(newcomer: Newcomer, request_id: int, values: dict) -> BuddyRepo
     return report
 
 
-def report_newcomer(buddy: Newcomer, offer_id: int, values: dict) -> BuddyReport:
+def report_newcomer(buddy: Newcomer, offer_id: int, values: Report) -> BuddyReport:
     """The buddy reports the newcomer: the match ends and the pair is never matched again."""
     offer = offer_of(buddy, offer_id)
     now = utcnow()
     report = BuddyReport(
-        reporter_id=buddy.id, reported_id=offer.request.newcomer_id, offer_id=offer.id, **values
+        reporter_id=buddy.id,
+        reported_id=offer.request.newcomer_id,
+        offer_id=offer.id,
+        **asdict(values),
     )
     db.session.add(report)
     was_pending = offer.state == "pending"

@@ -4,21 +4,19 @@ import csv
 import io
 import json
 from collections import defaultdict
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from ..accounts.models import Newcomer
-from ..clock import amsterdam_date, iso, today_in_amsterdam, utcnow
-from ..content import Pack
+from ..clock import amsterdam_date, iso, utcnow
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
 from ..push.jobs import dispatch
 from ..staff.models import StaffUser
 from ..staff.services import record
-from ..validation import Fields
 from . import notify
+from .inputs import HelpGiven
 from .lifecycle import matched_offer, offer_of, request_of
 from .matching import availability_names
 from .models import BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest, HelpLog
@@ -27,30 +25,18 @@ from .services import profile_json
 HELPED = ("accepted", "ended")
 
 
-def log_help(buddy: Newcomer, offer_id: int, data: dict, pack: Pack) -> HelpLog:
+def log_help(buddy: Newcomer, offer_id: int, given: HelpGiven) -> HelpLog:
     """The buddy notes help given in a match: a day in the past year, a step, minutes."""
     offer = offer_of(buddy, offer_id)
     if offer.state not in HELPED:
         raise AppError("offer_closed", 409, _("Help can be logged only in a match."))
-    fields = Fields(data)
-    helped_on = fields.date("date", required=True)
-    topic = fields.choice("topic", {step.key for step in pack.steps}, required=True)
-    minutes = fields.integer("minutes", 1, 600, None)
-    if minutes is None and "minutes" not in fields.errors:
-        fields.errors["minutes"] = _(
-            "Please give a whole number from %(low)d to %(high)d.", low=1, high=600
-        )
-    today = today_in_amsterdam()
-    if helped_on and not today - timedelta(days=365) <= helped_on <= today:
-        fields.errors["date"] = _("The date must be today or in the past year.")
-    fields.check()
     entry = HelpLog(
         offer_id=offer.id,
         buddy_id=buddy.id,
         newcomer_id=offer.request.newcomer_id,
-        helped_on=helped_on,
-        topic=topic,
-        minutes=minutes,
+        helped_on=given.helped_on,
+        topic=given.topic,
+        minutes=given.minutes,
     )
     db.session.add(entry)
     db.session.flush()

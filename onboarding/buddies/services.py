@@ -10,44 +10,17 @@ from sqlalchemy import select
 
 from ..accounts.models import Newcomer
 from ..clock import today_in_amsterdam, utcnow
-from ..content import Pack
 from ..errors import AppError
 from ..extensions import db
 from ..i18n import _
 from ..security import hash_token
 from ..staff.models import Location, StaffUser
 from ..staff.services import forbidden_error, record
-from ..validation import Fields, parse_id
+from .inputs import ProfileInput
 from .matching import AVAILABILITY, availability_bits, availability_names, organisation_key
 from .models import BuddyLanguage, BuddyProfile, BuddyTopic
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
-
-
-def _location(fields: Fields, name: str, required: bool) -> Location | None:
-    raw = fields.data.get(name)
-    if raw in (None, "") and not required:
-        return None
-    location = db.session.get(Location, parse_id(raw)) if parse_id(raw) else None
-    if location is None:
-        fields.errors[name] = _("Please choose a housing location.")
-    return location
-
-
-def language_list(fields: Fields, value, name: str, required: bool = True) -> list[str]:
-    """Spoken languages as ISO 639-1 codes (pl, uk, ru...), one to ten of them."""
-    if not required and value in (None, []):
-        return []
-    if (
-        not isinstance(value, list)
-        or not 1 <= len(value) <= 10
-        or not all(isinstance(v, str) and _LANGUAGE.fullmatch(v) for v in value)
-    ):
-        fields.errors[name] = _(
-            "Please give the languages you speak as two-letter codes, for example pl or uk."
-        )
-        return []
-    return sorted(set(value))
 
 
 def display_name(newcomer: Newcomer | None, fallback: str) -> str:
@@ -61,34 +34,6 @@ def language_names(codes) -> list[str]:
     return [names.get(code, code) for code in codes]
 
 
-def parse_profile(data: dict, pack: Pack) -> dict:
-    """Check PUT /api/v1/buddy/profile; every problem is reported at once, per field."""
-    fields = Fields(data)
-    values = {
-        "languages": language_list(fields, data.get("languages"), "languages"),
-        "topics": fields.choices(
-            "topics",
-            {step.key for step in pack.steps},
-            _("Please choose at least one step you can help with."),
-        ),
-        "availability": fields.choices(
-            "availability", AVAILABILITY, _("Please choose when you have time.")
-        ),
-        "capacity": fields.integer("capacity", 1, 5, None),
-        "contact": fields.text("contact", 120, required=True),
-        "supervises_at": fields.text("supervises_at", 120),
-        "away_until": fields.date("away_until"),
-        "location": _location(fields, "location_id", required=True),
-        "coordinates_location": _location(fields, "coordinates_location_id", required=False),
-    }
-    if values["capacity"] is None and "capacity" not in fields.errors:
-        fields.errors["capacity"] = _(
-            "Please give a whole number from %(low)d to %(high)d.", low=1, high=5
-        )
-    fields.check()
-    return values
-
-
 # What staff judged when they approved: where the buddy lives (so which coordinators answer
 # for them) and the work or housing roles that could give them power over a newcomer.
 APPROVED_ON = {
@@ -98,33 +43,33 @@ APPROVED_ON = {
 }
 
 
-def save_profile(newcomer: Newcomer, values: dict) -> BuddyProfile:
+def save_profile(newcomer: Newcomer, values: ProfileInput) -> BuddyProfile:
     """Create or change the person's buddy profile. An approval stays until withdrawn, unless
     something staff approved on changes: then the profile waits for approval again (audited),
     at its new location."""
     profile = db.session.get(BuddyProfile, newcomer.id)
     if profile is None:
-        profile = BuddyProfile(user_id=newcomer.id, contact=values["contact"], active_matches=0)
+        profile = BuddyProfile(user_id=newcomer.id, contact=values.contact, active_matches=0)
         db.session.add(profile)
-    if values["capacity"] < profile.active_matches:
+    if values.capacity < profile.active_matches:
         raise AppError(
             "capacity_in_use",
             409,
             _("You help more people right now than this number. End a match first."),
         )
     approved_on = {name: getattr(profile, name) for name in APPROVED_ON}
-    profile.location_id = values["location"].id
-    profile.availability = availability_bits(values["availability"])
-    profile.capacity = values["capacity"]
-    profile.contact = values["contact"]
-    profile.supervises_at = values["supervises_at"]
-    profile.supervises_key = organisation_key(values["supervises_at"])
+    profile.location_id = values.location.id
+    profile.availability = availability_bits(values.availability)
+    profile.capacity = values.capacity
+    profile.contact = values.contact
+    profile.supervises_at = values.supervises_at
+    profile.supervises_key = organisation_key(values.supervises_at)
     profile.coordinates_location_id = (
-        values["coordinates_location"].id if values["coordinates_location"] else None
+        values.coordinates_location.id if values.coordinates_location else None
     )
-    profile.away_until = values["away_until"]
-    profile.languages = [BuddyLanguage(language=code) for code in values["languages"]]
-    profile.topics = [BuddyTopic(topic=key) for key in values["topics"]]
+    profile.away_until = values.away_until
+    profile.languages = [BuddyLanguage(language=code) for code in values.languages]
+    profile.topics = [BuddyTopic(topic=key) for key in values.topics]
     changed = [name for name, before in approved_on.items() if getattr(profile, name) != before]
     if profile.approved_at is not None and changed:
         profile.approved_at = None

@@ -14,6 +14,7 @@ from ..errors import ValidationError
 from ..extensions import db
 from ..i18n import ISO_CODES, _, _l
 from ..staff.services import visible_locations
+from .inputs import parse_decline, parse_help, parse_profile, parse_report, parse_request
 from .lifecycle import (
     accept_offer,
     cancel_request,
@@ -24,9 +25,6 @@ from .lifecycle import (
     matched_offer,
     offer_of,
     offers_received,
-    parse_decline,
-    parse_report,
-    parse_request,
     report_buddy,
     report_newcomer,
     request_of,
@@ -37,7 +35,7 @@ from .matching import AVAILABILITY, availability_names
 from .models import REPORT_REASONS, BuddyProfile, HelpLog
 from .present import offer_json, request_json
 from .recognition import log_help, thank
-from .services import display_name, language_names, parse_profile, save_profile
+from .services import display_name, language_names, save_profile
 
 bp = Blueprint("buddies", __name__, url_prefix="/buddy")
 
@@ -314,7 +312,7 @@ OFFER_ACTIONS = {
         _l("The match has ended. Thank you for your help."),
     ),
     "help": (
-        lambda oid, form: log_help(g.newcomer, oid, form, current_pack()),
+        lambda oid, form: log_help(g.newcomer, oid, parse_help(form, current_pack())),
         _l("Your help is noted. Thank you!"),
     ),
     "report": (
