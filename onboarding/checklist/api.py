@@ -7,8 +7,9 @@ from ..api import bp
 from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
 from ..content import current_pack, pack_text
 from ..validation import json_body
+from .inputs import parse_change, parse_ops
 from .models import STATUSES
-from .services import ChecklistItem, apply_sync, build_checklist, parse_changes, update_step
+from .services import ChecklistItem, apply_sync, build_checklist, update_step
 
 
 def item_json(item: ChecklistItem) -> dict:
@@ -41,15 +42,15 @@ def api_checklist():
 @newcomer_required
 def api_update_step(key: str):
     """Change status, note or "I'm stuck" of one step."""
-    changes = parse_changes(json_body())
-    return jsonify(item_json(update_step(g.newcomer, current_pack(), key, changes)))
+    change = parse_change(json_body())
+    return jsonify(item_json(update_step(g.newcomer, current_pack(), key, change)))
 
 
 @bp.post("/sync")
 @newcomer_required
 def api_sync():
     """Replay changes made offline; each op_id takes effect once."""
-    results = apply_sync(g.newcomer, current_pack(), json_body().get("ops"))
+    results = apply_sync(g.newcomer, current_pack(), parse_ops(json_body()))
     return jsonify({"results": results})
 
 

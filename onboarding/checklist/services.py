@@ -1,6 +1,5 @@
 """Checklist rules: which steps apply, their due dates, status changes and offline sync."""
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,16 +13,9 @@ from ..content import Pack, Step
 from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import _
-from ..validation import Fields
-from .models import STATUSES, StepProgress, SyncOp
+from .inputs import OfflineChange, RefusedChange, StepChange
+from .models import StepProgress, SyncOp
 
-NOTE_MAX = 2000
-STUCK_REASON_MAX = 500
-OP_ID_MAX = 64
-_OP_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-SYNC_BATCH_MAX = 500
-# Fields a change may carry, in the order they are applied.
-CHANGE_FIELDS = ("status", "note", "stuck", "stuck_reason")
 FINISHED = ("done", "skipped")
 
 
@@ -120,36 +112,9 @@ def mark_already_done(newcomer: Newcomer, pack: Pack, keys: list[str]) -> None:
         raise ValidationError({"done": _("This step is not on your checklist.")})
     now = utcnow()
     for key in dict.fromkeys(keys):
-        _apply(_locked_progress(newcomer, key), {"status": "done"}, now, force=True)
+        _apply(_locked_progress(newcomer, key), StepChange.of(status="done"), now, force=True)
     newcomer.steps_reviewed_at = now
     db.session.flush()
-
-
-def parse_changes(data, prefix_errors: dict | None = None) -> dict:
-    """Validate the changeable fields present in `data`; returns only those given."""
-    fields = Fields(data)
-    if prefix_errors:
-        fields.errors.update(prefix_errors)
-    changes: dict = {}
-    if "status" in data:
-        changes["status"] = fields.choice("status", STATUSES, required=True)
-    if "note" in data:
-        changes["note"] = fields.text("note", NOTE_MAX)
-    if "stuck" in data:
-        if isinstance(data["stuck"], bool | str):
-            changes["stuck"] = fields.boolean("stuck")
-        else:
-            fields.errors["stuck"] = _("Please answer yes or no.")
-    if "stuck_reason" in data:
-        changes["stuck_reason"] = fields.text("stuck_reason", STUCK_REASON_MAX)
-    if not changes and not fields.errors:
-        fields.errors["status"] = _(
-            "Nothing to save: choose a status, write a note or say whether you are stuck."
-        )
-    fields.check()
-    if changes.get("stuck") is False:
-        changes["stuck_reason"] = None  # no longer stuck: the reason goes too
-    return changes
 
 
 def _locked_progress(newcomer: Newcomer, key: str) -> StepProgress:
@@ -171,72 +136,52 @@ def _locked_progress(newcomer: Newcomer, key: str) -> StepProgress:
         return db.session.scalar(query)
 
 
-def _apply(row: StepProgress, changes: dict, at: datetime, force: bool) -> bool:
+def _apply(row: StepProgress, change: StepChange, at: datetime, force: bool) -> bool:
     """Set each field whose stored change is older than `at`; True if any was set."""
     applied = False
-    for name in CHANGE_FIELDS:
-        if name not in changes:
-            continue
+    for name, value in change.values():
         changed_at = getattr(row, f"{name}_at")
         if force or changed_at is None or at > changed_at:
-            setattr(row, name, changes[name])
+            setattr(row, name, value)
             setattr(row, f"{name}_at", at)
             applied = True
     return applied
 
 
-def update_step(newcomer: Newcomer, pack: Pack, key: str, changes: dict) -> ChecklistItem:
+def update_step(newcomer: Newcomer, pack: Pack, key: str, change: StepChange) -> ChecklistItem:
     """A direct change (page or PATCH): it counts as made now, so it always applies."""
     checklist_item(newcomer, pack, key)
     row = _locked_progress(newcomer, key)
-    _apply(row, changes, utcnow(), force=True)
+    _apply(row, change, utcnow(), force=True)
     db.session.flush()
     return checklist_item(newcomer, pack, key)
 
 
 def _sync_one(newcomer: Newcomer, keys: set[str], op, now: datetime) -> dict:
-    if not isinstance(op, dict):
-        return {"op_id": None, "result": "invalid", "error": _("Each change must be an object.")}
-    op_id = op.get("op_id")
-    if not isinstance(op_id, str) or not _OP_ID.fullmatch(op_id):
+    if isinstance(op, RefusedChange):
+        return {"op_id": op.op_id, "result": "invalid", "error": op.error}
+    if op.key not in keys:
         return {
-            "op_id": op_id if isinstance(op_id, str) and len(op_id) <= OP_ID_MAX else None,
-            "result": "invalid",
-            "error": _("Each change needs an op_id of 1 to 64 letters, digits or . _ : -"),
-        }
-    fields = Fields(op)
-    at = fields.timestamp("at")
-    try:
-        changes = parse_changes({k: v for k, v in op.items() if k in CHANGE_FIELDS}, fields.errors)
-    except AppError as error:
-        return {"op_id": op_id, "result": "invalid", "error": str(error.message)}
-    if not isinstance(op.get("key"), str) or op["key"] not in keys:
-        return {
-            "op_id": op_id,
+            "op_id": op.op_id,
             "result": "invalid",
             "error": _("This step is not on your checklist."),
         }
-    at = min(at, now)  # a phone whose clock runs ahead does not win forever
+    at = min(op.at, now)  # a phone whose clock runs ahead does not win forever
     try:
         with db.session.begin_nested():
-            db.session.add(SyncOp(newcomer_id=newcomer.id, op_id=op_id))
+            db.session.add(SyncOp(newcomer_id=newcomer.id, op_id=op.op_id))
     except IntegrityError:
-        return {"op_id": op_id, "result": "duplicate"}
-    row = _locked_progress(newcomer, op["key"])
-    result = "applied" if _apply(row, changes, at, force=False) else "superseded"
-    return {"op_id": op_id, "result": result}
+        return {"op_id": op.op_id, "result": "duplicate"}
+    row = _locked_progress(newcomer, op.key)
+    result = "applied" if _apply(row, op.change, at, force=False) else "superseded"
+    return {"op_id": op.op_id, "result": result}
 
 
-def apply_sync(newcomer: Newcomer, pack: Pack, ops) -> list[dict]:
-    """Apply offline changes: each op_id once; per step and field the newest `at` wins."""
-    if not isinstance(ops, list):
-        raise AppError("invalid_input", 400, _("Please send the changes as a list named ops."))
-    if len(ops) > SYNC_BATCH_MAX:
-        raise AppError(
-            "invalid_input",
-            400,
-            _("Too many changes at once: at most %(max)d.", max=SYNC_BATCH_MAX),
-        )
+def apply_sync(
+    newcomer: Newcomer, pack: Pack, ops: list[OfflineChange | RefusedChange]
+) -> list[dict]:
+    """Apply offline changes: each op_id once; per step and field the newest `at` wins; an op
+    that could not be read is reported as invalid and never stops the others."""
     keys = {s.key for s in applicable_steps(newcomer, pack)}
     now = utcnow()
     results = [_sync_one(newcomer, keys, op, now) for op in ops]

@@ -7,12 +7,12 @@ from ..content import current_pack
 from ..errors import ValidationError
 from ..i18n import LANGUAGES, _, _l
 from ..templating import owner_tag
+from .inputs import parse_change
 from .services import (
     build_checklist,
     checklist_item,
     mark_already_done,
     needs_review,
-    parse_changes,
     progress_counts,
     update_step,
 )
@@ -94,7 +94,7 @@ def step(key: str):
             data.setdefault("stuck", "")
         data.pop("form", None)
         try:
-            update_step(g.newcomer, pack, key, parse_changes(data))
+            update_step(g.newcomer, pack, key, parse_change(data))
         except ValidationError as error:
             errors = error.fields
         else:

@@ -5,12 +5,18 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 
+from onboarding.checklist.inputs import StepChange, parse_ops
 from onboarding.checklist.services import apply_sync, build_checklist, update_step
 from onboarding.content import current_pack
 from onboarding.content.pack import DueRule
 from onboarding.errors import AppError
 
 ARRIVAL = date(2026, 11, 23)  # a Monday
+
+
+def sync(newcomer, pack, ops):
+    """Offline changes as the API reads them from a phone."""
+    return apply_sync(newcomer, pack, parse_ops({"ops": ops}))
 
 
 def keys(items):
@@ -104,7 +110,7 @@ def test_overdue_is_judged_by_the_amsterdam_calendar(make_newcomer, ctx):
         assert by_key(build_checklist(newcomer, current_pack()))["register_brp"].overdue is False
     with time_machine.travel(datetime(2026, 11, 28, 23, 30, tzinfo=UTC), tick=False):
         assert by_key(build_checklist(newcomer, current_pack()))["register_brp"].overdue is True
-        update_step(newcomer, current_pack(), "register_brp", {"status": "done"})
+        update_step(newcomer, current_pack(), "register_brp", StepChange.of(status="done"))
         assert by_key(build_checklist(newcomer, current_pack()))["register_brp"].overdue is False
 
 
@@ -114,7 +120,7 @@ def test_step_waits_for_its_prerequisite(make_newcomer, ctx):
     assert items["digid"].blocked
     assert [s.key for s in items["digid"].blocked_by] == ["register_rni"]  # BRP is not on it
     assert items["digid"].requires and [s.key for s in items["digid"].requires] == ["register_rni"]
-    update_step(newcomer, current_pack(), "register_rni", {"status": "done"})
+    update_step(newcomer, current_pack(), "register_rni", StepChange.of(status="done"))
     assert not by_key(build_checklist(newcomer, current_pack()))["digid"].blocked
 
 
@@ -134,7 +140,7 @@ def test_changing_the_plan_changes_steps_and_dates(make_newcomer, ctx):
 def test_update_of_a_step_not_on_the_checklist_is_refused(make_newcomer, ctx):
     newcomer = make_newcomer(stay_plan="medium")
     with pytest.raises(AppError) as refused:
-        update_step(newcomer, current_pack(), "register_rni", {"status": "done"})
+        update_step(newcomer, current_pack(), "register_rni", StepChange.of(status="done"))
     assert refused.value.status == 404
 
 
@@ -145,7 +151,7 @@ def op(op_id, at, **fields):
 def test_sync_newest_change_wins_whatever_the_arrival_order(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
-    results = apply_sync(
+    results = sync(
         newcomer,
         pack,
         [
@@ -162,9 +168,9 @@ def test_sync_newest_change_wins_whatever_the_arrival_order(make_newcomer, ctx):
 def test_sync_applies_each_op_once(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
-    first = apply_sync(newcomer, pack, [op("x1", "2026-11-24T09:00:00+00:00", status="doing")])
-    apply_sync(newcomer, pack, [op("x2", "2026-11-24T10:00:00+00:00", status="done")])
-    again = apply_sync(newcomer, pack, [op("x1", "2026-11-24T09:00:00+00:00", status="doing")])
+    first = sync(newcomer, pack, [op("x1", "2026-11-24T09:00:00+00:00", status="doing")])
+    sync(newcomer, pack, [op("x2", "2026-11-24T10:00:00+00:00", status="done")])
+    again = sync(newcomer, pack, [op("x1", "2026-11-24T09:00:00+00:00", status="doing")])
     assert first[0]["result"] == "applied" and again[0]["result"] == "duplicate"
     assert by_key(build_checklist(newcomer, pack))["register_brp"].status == "done"
 
@@ -172,8 +178,8 @@ def test_sync_applies_each_op_once(make_newcomer, ctx):
 def test_sync_superseded_when_every_field_is_older(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
-    apply_sync(newcomer, pack, [op("new", "2026-11-24T10:00:00+00:00", status="done")])
-    [result] = apply_sync(newcomer, pack, [op("old", "2026-11-24T08:00:00+00:00", status="todo")])
+    sync(newcomer, pack, [op("new", "2026-11-24T10:00:00+00:00", status="done")])
+    [result] = sync(newcomer, pack, [op("old", "2026-11-24T08:00:00+00:00", status="todo")])
     assert result == {"op_id": "old", "result": "superseded"}
 
 
@@ -181,12 +187,10 @@ def test_sync_clock_in_the_future_counts_as_now(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
     with time_machine.travel(datetime(2026, 11, 24, 12, 0, tzinfo=UTC), tick=False):
-        apply_sync(newcomer, pack, [op("future", "2030-01-01T00:00:00+00:00", status="done")])
+        sync(newcomer, pack, [op("future", "2030-01-01T00:00:00+00:00", status="done")])
     with time_machine.travel(datetime(2026, 11, 24, 13, 0, tzinfo=UTC), tick=False):
         # Made offline an hour later than "now" at the first sync: it must win.
-        [result] = apply_sync(
-            newcomer, pack, [op("later", "2026-11-24T12:30:00+00:00", status="doing")]
-        )
+        [result] = sync(newcomer, pack, [op("later", "2026-11-24T12:30:00+00:00", status="doing")])
     assert result["result"] == "applied"
     assert by_key(build_checklist(newcomer, pack))["register_brp"].status == "doing"
 
@@ -195,15 +199,15 @@ def test_patch_counts_as_made_at_server_time(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
     with time_machine.travel(datetime(2026, 11, 24, 12, 0, tzinfo=UTC), tick=False):
-        update_step(newcomer, pack, "register_brp", {"status": "done"})
-    [older] = apply_sync(newcomer, pack, [op("o", "2026-11-24T11:59:00+00:00", status="todo")])
-    [newer] = apply_sync(newcomer, pack, [op("n", "2026-11-24T12:01:00+00:00", status="doing")])
+        update_step(newcomer, pack, "register_brp", StepChange.of(status="done"))
+    [older] = sync(newcomer, pack, [op("o", "2026-11-24T11:59:00+00:00", status="todo")])
+    [newer] = sync(newcomer, pack, [op("n", "2026-11-24T12:01:00+00:00", status="doing")])
     assert older["result"] == "superseded" and newer["result"] == "applied"
 
 
 def test_sync_reports_invalid_ops_and_keeps_going(make_newcomer, ctx):
     newcomer = make_newcomer()
-    results = apply_sync(
+    results = sync(
         newcomer,
         current_pack(),
         [
@@ -268,9 +272,11 @@ def test_sync_reports_invalid_ops_and_keeps_going(make_newcomer, ctx):
 def test_unsticking_clears_the_reason(make_newcomer, ctx):
     newcomer = make_newcomer()
     pack = current_pack()
-    update_step(newcomer, pack, "register_gp", {"stuck": True, "stuck_reason": "No GP takes me"})
+    update_step(
+        newcomer, pack, "register_gp", StepChange.of(stuck=True, stuck_reason="No GP takes me")
+    )
     item = by_key(build_checklist(newcomer, pack))["register_gp"]
     assert item.stuck and item.stuck_reason == "No GP takes me"
-    update_step(newcomer, pack, "register_gp", {"stuck": False, "stuck_reason": None})
+    update_step(newcomer, pack, "register_gp", StepChange.of(stuck=False, stuck_reason=None))
     item = by_key(build_checklist(newcomer, pack))["register_gp"]
     assert not item.stuck and item.stuck_reason is None
