@@ -274,7 +274,8 @@ def make_newcomer(ctx):
 
     Everything happens in the test's own session: on SQLite a second session would wait
     for the write lock the first one holds."""
-    from onboarding.accounts.services import Profile, join
+    from onboarding.accounts.inputs import Profile
+    from onboarding.accounts.services import join
     from onboarding.codes.services import issue_codes
     from onboarding.staff.services import create_location
 

@@ -8,7 +8,8 @@ from ..api.openapi import CSRF, DATE, LANGUAGE_TAGS, NOT_SIGNED_IN, error, json_
 from ..codes.limits import unknown_code_limit
 from ..validation import json_body
 from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
-from .services import join, parse_profile, recover
+from .inputs import parse_profile
+from .services import join, recover
 
 
 @bp.post("/join")

@@ -1,7 +1,6 @@
 """Joining, device sessions, recovery, export and erasure of a newcomer."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
@@ -11,29 +10,15 @@ from ..clock import iso, today_in_amsterdam, years_before
 from ..codes.services import redeem_code
 from ..errors import AppError
 from ..extensions import db, utcnow
-from ..i18n import _, normalize_language
+from ..i18n import _
 from ..security import hash_token, keyed_digest
-from ..validation import Fields
-from .models import STAY_PLANS, DeviceSession, Newcomer, RecoveryToken
+from .inputs import Profile
+from .models import DeviceSession, Newcomer, RecoveryToken
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is read back right.
 _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RECOVERY_LENGTH = 16
 SESSION_RENEW_AFTER = timedelta(hours=1)
-# People who have lived here for decades join too: they are the buddies newcomers need.
-ARRIVAL_YEARS_BACK = 40
-
-
-@dataclass
-class Profile:
-    """What a newcomer tells us when joining or in their settings."""
-
-    language: str
-    arrival_date: date
-    stay_plan: str
-    first_workday_date: date | None = None
-    nickname: str | None = None
-    temporary_protection: bool = False
 
 
 def lives_here_long(newcomer: Newcomer, today: date | None = None) -> bool:
@@ -61,46 +46,6 @@ def normalize_recovery_code(text: str) -> str | None:
     if len(cleaned) != _RECOVERY_LENGTH or any(ch not in _RECOVERY_ALPHABET for ch in cleaned):
         return None
     return "-".join(cleaned[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4))
-
-
-def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
-    """Check join or settings input; every problem is reported at once, per field."""
-    fields = Fields(data)
-    language = normalize_language(data.get("language")) if data.get("language") else None
-    if data.get("language") and language is None:
-        fields.errors["language"] = _("Please choose one of the languages offered.")
-    if language is None and partial_of is not None:
-        language = partial_of.language
-    if language is None and "language" not in fields.errors:
-        fields.errors["language"] = _("Please choose your language.")
-    arrival = fields.date("arrival_date", required=True)
-    workday = fields.date("first_workday_date")
-    plan = fields.choice("stay_plan", STAY_PLANS, required=True)
-    if data.get("stay_plan") in (None, ""):
-        fields.errors["stay_plan"] = _("Please choose how long you plan to stay.")
-    nickname = fields.text("nickname", max_length=40)
-    protection = fields.boolean("temporary_protection")
-    today = today_in_amsterdam()
-    if arrival and not (
-        years_before(today, ARRIVAL_YEARS_BACK) <= arrival <= years_before(today, -1)
-    ):
-        fields.errors["arrival_date"] = _(
-            "The arrival date can be at most %(years)d years ago and at most one year from today.",
-            years=ARRIVAL_YEARS_BACK,
-        )
-    if arrival and workday and not (arrival <= workday <= arrival + timedelta(days=365)):
-        fields.errors["first_workday_date"] = _(
-            "The first workday must be on or after the arrival date, and at most one year after it."
-        )
-    fields.check()
-    return Profile(
-        language=language,
-        arrival_date=arrival,
-        stay_plan=plan,
-        first_workday_date=workday,
-        nickname=nickname,
-        temporary_protection=protection,
-    )
 
 
 def join(token: str, profile: Profile) -> tuple[Newcomer, str]:

@@ -26,10 +26,10 @@ from . import (
     sign_in,
     sign_out,
 )
+from .inputs import parse_profile
 from .models import STAY_PLANS
 from .services import (
     join,
-    parse_profile,
     recover,
     redeem_recovery_token,
     renew_recovery_code,

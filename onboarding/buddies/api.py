@@ -21,9 +21,9 @@ from .lifecycle import (
     requests_made,
     retry_request,
 )
-from .present import offer_json, request_json
+from .present import offer_json, profile_json, request_json
 from .recognition import log_help, thank
-from .services import profile_for_staff, profile_json, save_profile, set_approval
+from .services import profile_for_staff, save_profile, set_approval
 
 
 @bp.put("/buddy/profile")

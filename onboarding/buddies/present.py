@@ -4,9 +4,11 @@
 import json
 
 from ..accounts.models import Newcomer
+from ..clock import today_in_amsterdam
 from ..extensions import db
 from ..i18n import _
 from .lifecycle import why_sentence
+from .matching import availability_names
 from .models import BuddyOffer, BuddyProfile, BuddyRequest
 from .services import display_name
 
@@ -52,3 +54,21 @@ def offer_json(offer: BuddyOffer) -> dict:
     if offer.state == "accepted":
         body["newcomer"]["contact"] = request.contact
     return body
+
+
+def profile_json(profile: BuddyProfile) -> dict:
+    """The profile as the API shows it to its owner."""
+    return {
+        "user_id": profile.user_id,
+        "approved": profile.approved_at is not None,
+        "languages": [row.language for row in profile.languages],
+        "location_id": profile.location_id,
+        "topics": [row.topic for row in profile.topics],
+        "availability": availability_names(profile.availability),
+        "capacity": profile.capacity,
+        "contact": profile.contact,
+        "supervises_at": profile.supervises_at,
+        "coordinates_location_id": profile.coordinates_location_id,
+        "away_until": profile.away_until.isoformat() if profile.away_until else None,
+        "away": bool(profile.away_until and profile.away_until >= today_in_amsterdam()),
+    }

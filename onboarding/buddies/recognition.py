@@ -20,7 +20,7 @@ from .inputs import HelpGiven
 from .lifecycle import matched_offer, offer_of, request_of
 from .matching import availability_names
 from .models import BuddyOffer, BuddyProfile, BuddyReport, BuddyRequest, HelpLog
-from .services import profile_json
+from .present import profile_json
 
 HELPED = ("accepted", "ended")
 

@@ -17,7 +17,7 @@ from ..security import hash_token
 from ..staff.models import Location, StaffUser
 from ..staff.services import forbidden_error, record
 from .inputs import ProfileInput
-from .matching import AVAILABILITY, availability_bits, availability_names, organisation_key
+from .matching import AVAILABILITY, availability_bits, organisation_key
 from .models import BuddyLanguage, BuddyProfile, BuddyTopic
 
 _LANGUAGE = re.compile(r"[a-z]{2}")
@@ -103,24 +103,6 @@ def set_approval(staff: StaffUser, profile: BuddyProfile, approved: bool) -> Non
         f"buddy #{profile.user_id}",
     )
     db.session.flush()
-
-
-def profile_json(profile: BuddyProfile) -> dict:
-    """The profile as the API shows it to its owner."""
-    return {
-        "user_id": profile.user_id,
-        "approved": profile.approved_at is not None,
-        "languages": [row.language for row in profile.languages],
-        "location_id": profile.location_id,
-        "topics": [row.topic for row in profile.topics],
-        "availability": availability_names(profile.availability),
-        "capacity": profile.capacity,
-        "contact": profile.contact,
-        "supervises_at": profile.supervises_at,
-        "coordinates_location_id": profile.coordinates_location_id,
-        "away_until": profile.away_until.isoformat() if profile.away_until else None,
-        "away": bool(profile.away_until and profile.away_until >= today_in_amsterdam()),
-    }
 
 
 @dataclass

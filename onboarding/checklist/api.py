@@ -5,29 +5,12 @@ from flask import g, jsonify
 from ..accounts import newcomer_required
 from ..api import bp
 from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
-from ..content import current_pack, pack_text
+from ..content import current_pack
 from ..validation import json_body
 from .inputs import parse_change, parse_ops
 from .models import STATUSES
-from .services import ChecklistItem, apply_sync, build_checklist, update_step
-
-
-def item_json(item: ChecklistItem) -> dict:
-    """A step as the API documents it (see the OpenAPI document), in the reader's language."""
-    return {
-        "key": item.key,
-        "title": pack_text(item.step.title),
-        "summary": pack_text(item.step.summary),
-        "status": item.status,
-        "due_date": item.due_date.isoformat() if item.due_date else None,
-        "due_kind": item.step.due.kind,
-        "overdue": item.overdue,
-        "note": item.note,
-        "stuck": item.stuck,
-        "stuck_reason": item.stuck_reason,
-        "requires": [step.key for step in item.requires],
-        "blocked": item.blocked,
-    }
+from .present import item_json
+from .services import apply_sync, build_checklist, update_step
 
 
 @bp.get("/checklist")

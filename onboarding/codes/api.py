@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from flask import Response, g, jsonify, request, url_for
+from flask import Response, g, jsonify, request
 
 from ..api import bp
 from ..api.openapi import CSRF, DATE, error, json_content, ref
@@ -13,35 +13,16 @@ from ..staff.services import location_for, visible_locations
 from ..validation import json_body
 from .inputs import parse_code_request
 from .models import OnboardingCode
+from .present import code_json
 from .qr import qr_png, qr_svg
 from .services import (
     code_for,
-    code_state,
     code_token,
     codes_of,
     issue_codes,
     join_url,
     revoke_code,
 )
-
-
-def code_json(code: OnboardingCode, token: str | None) -> dict:
-    """A code as the API shows it to staff (the token only while SECRET_KEY is unchanged)."""
-    return {
-        "id": code.id,
-        "location_id": code.location_id,
-        "token": token,
-        "url": join_url(token) if token else None,
-        "qr_png_url": url_for("api.code_qr_png", code_id=code.id, _external=False),
-        "qr_svg_url": url_for("api.code_qr_svg", code_id=code.id, _external=False),
-        "max_uses": code.max_uses,
-        "uses": code.uses,
-        "state": code_state(code),
-        "language": code.language.replace("_", "-") if code.language else None,
-        "arrival_date": code.arrival_date.isoformat() if code.arrival_date else None,
-        "expires_at": code.expires_at.isoformat(),
-        "created_at": code.created_at.isoformat(),
-    }
 
 
 @bp.post("/codes")

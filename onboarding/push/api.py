@@ -11,7 +11,8 @@ from ..i18n import _
 from ..validation import json_body
 from .inputs import parse_preferences, parse_subscription
 from .keys import public_key_of, required_vapid
-from .services import preferences, preferences_json, subscribe, unsubscribe, update_preferences
+from .present import preferences_json
+from .services import preferences, subscribe, unsubscribe, update_preferences
 
 
 def person_required(view):

@@ -15,6 +15,7 @@ from ..i18n import _
 from ..staff.models import StaffUser
 from .inputs import PreferencesChange, Subscription
 from .models import PushPreference, PushSubscription
+from .present import preferences_json
 
 Person = Newcomer | StaffUser
 MAX_DEVICES = 5
@@ -114,14 +115,6 @@ def update_preferences(person: Person, change: PreferencesChange) -> PushPrefere
     current.quiet_end = change.quiet_end or current.quiet_end
     db.session.flush()
     return current
-
-
-def preferences_json(found: PushPreference) -> dict:
-    return {
-        "reminders": found.reminders,
-        "quiet_start": found.quiet_start,
-        "quiet_end": found.quiet_end,
-    }
 
 
 def after_quiet_hours(now: datetime, quiet_start: str, quiet_end: str) -> datetime:

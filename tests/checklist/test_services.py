@@ -125,7 +125,8 @@ def test_step_waits_for_its_prerequisite(make_newcomer, ctx):
 
 
 def test_changing_the_plan_changes_steps_and_dates(make_newcomer, ctx):
-    from onboarding.accounts.services import Profile, update_profile
+    from onboarding.accounts.inputs import Profile
+    from onboarding.accounts.services import update_profile
 
     newcomer = make_newcomer(stay_plan="short")
     update_profile(
