@@ -15,7 +15,8 @@ from flask_babel import refresh
 from ..clock import today_in_amsterdam
 from ..codes.limits import unknown_code_limit
 from ..codes.services import find_usable_code
-from ..errors import AppError, ValidationError
+from ..errors import AppError
+from ..forms import form_page
 from ..i18n import _, normalize_language
 from ..security import decrypt_secret, encrypt_secret
 from . import (
@@ -71,23 +72,24 @@ def join_page(token: str):
     code = find_usable_code(token)
     if request.method == "GET" and not chosen:
         return render_template("accounts/join_language.html", token=token, code=code)
-    errors: dict = {}
-    values = {"arrival_date": (code.arrival_date or today_in_amsterdam()).isoformat()}
-    if request.method == "POST":
-        values = _form_data()
-        values["language"] = chosen or session.get("lang")
-        try:
-            newcomer, recovery_code = join(token, parse_profile(values))
-        except ValidationError as error:
-            errors = error.fields
-        else:
-            sign_in(newcomer)
-            hand_over_recovery_code(recovery_code)
-            return redirect(url_for("accounts.welcome"), code=303)
-    status = 400 if errors else 200
-    return render_template(
-        "accounts/join_form.html", token=token, values=values, errors=errors, plans=STAY_PLANS
-    ), status
+
+    def submitted() -> dict:
+        return {**_form_data(), "language": chosen or session.get("lang")}
+
+    def make_checklist():
+        newcomer, recovery_code = join(token, parse_profile(submitted()))
+        sign_in(newcomer)
+        hand_over_recovery_code(recovery_code)
+        return redirect(url_for("accounts.welcome"), code=303)
+
+    def page(errors):
+        first = {"arrival_date": (code.arrival_date or today_in_amsterdam()).isoformat()}
+        values = submitted() if request.method == "POST" else first
+        return render_template(
+            "accounts/join_form.html", token=token, values=values, errors=errors, plans=STAY_PLANS
+        )
+
+    return form_page(page, make_checklist)
 
 
 @bp.get("/welcome")
@@ -171,24 +173,18 @@ def _current_values(newcomer) -> dict:
 @newcomer_required
 def settings():
     """Change stay plan, dates and nickname; due dates follow."""
-    newcomer = g.newcomer
-    errors: dict = {}
-    values = _current_values(newcomer)
-    if request.method == "POST":
-        values = _form_data()
-        try:
-            update_profile(newcomer, parse_profile(values, partial_of=newcomer))
-        except ValidationError as error:
-            errors = error.fields
-        else:
-            flash(_("Saved. Your dates and steps are up to date."))
-            return redirect(url_for("checklist.home"), code=303)
-    return settings_page(values, errors)
+
+    def save():
+        update_profile(g.newcomer, parse_profile(_form_data(), partial_of=g.newcomer))
+        flash(_("Saved. Your dates and steps are up to date."))
+        return redirect(url_for("checklist.home"), code=303)
+
+    return form_page(lambda errors: settings_page(_form_data() if errors else None, errors), save)
 
 
 def settings_page(values: dict | None = None, errors: dict | None = None, section: tuple = ()):
     """The settings page with the sections features add; `section` is (name, field errors) of
-    a section whose form was just refused (shown with a 400)."""
+    a section whose form was just refused."""
     refused_name, refused_errors = section or (None, {})
     sections = [
         (
@@ -200,14 +196,13 @@ def settings_page(values: dict | None = None, errors: dict | None = None, sectio
         )
         for part in settings_sections()
     ]
-    status = 400 if errors or refused_errors else 200
     return render_template(
         "accounts/settings.html",
         values=values or _current_values(g.newcomer),
         errors=errors or {},
         plans=STAY_PLANS,
         sections=sections,
-    ), status
+    )
 
 
 @bp.post("/settings/recovery-code")

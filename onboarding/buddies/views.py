@@ -12,6 +12,7 @@ from ..clock import today_in_amsterdam
 from ..content import Pack, current_pack, pack_text
 from ..errors import ValidationError
 from ..extensions import db
+from ..forms import form_page
 from ..i18n import ISO_CODES, _, _l
 from ..staff.services import visible_locations
 from .inputs import parse_decline, parse_help, parse_profile, parse_report, parse_request
@@ -113,33 +114,55 @@ def home():
 def ask():
     """Ask for a buddy: which steps, how to reach me, and when I have time."""
     pack = current_pack()
-    errors: dict = {}
-    values = {"topics": [request.args.get("step", "")], "languages": [], "availability": []}
-    if request.method == "POST":
-        values = _form()
-        try:
-            created = create_request(g.newcomer, parse_request(values, pack, g.newcomer))
-        except ValidationError as error:
-            errors = error.fields
-        else:
-            if created.state == "unmatched":
-                flash(
-                    _(
-                        "No buddy is free for this right now. Your housing coordinator knows "
-                        "that help is needed."
-                    )
+
+    def send():
+        created = create_request(g.newcomer, parse_request(_form(), pack, g.newcomer))
+        if created.state == "unmatched":
+            flash(
+                _(
+                    "No buddy is free for this right now. Your housing coordinator knows "
+                    "that help is needed."
                 )
-            else:
-                flash(_("We asked a buddy. You will see here when they answer."))
-            return redirect(url_for("buddies.request_page", request_id=created.id), code=303)
-    own = ISO_CODES[g.newcomer.language]
-    return render_template(
-        "buddies/ask.html",
-        values=values,
-        errors=errors,
-        steps=_steps(pack),
-        languages=[(code, name) for code, name in _language_choices() if code != own],
-    ), (400 if errors else 200)
+            )
+        else:
+            flash(_("We asked a buddy. You will see here when they answer."))
+        return redirect(url_for("buddies.request_page", request_id=created.id), code=303)
+
+    def page(errors):
+        own = ISO_CODES[g.newcomer.language]
+        asked = {"topics": [request.args.get("step", "")], "languages": [], "availability": []}
+        return render_template(
+            "buddies/ask.html",
+            values=_form() if request.method == "POST" else asked,
+            errors=errors,
+            steps=_steps(pack),
+            languages=[(code, name) for code, name in _language_choices() if code != own],
+        )
+
+    return form_page(page, send)
+
+
+def _stored_profile(existing: BuddyProfile | None) -> dict:
+    """The profile form filled in with what is stored, or with a newcomer's likely answers."""
+    if existing is None:
+        return {
+            "languages": [ISO_CODES[g.newcomer.language]],
+            "topics": [],
+            "availability": [],
+            "capacity": "1",
+            "location_id": str(g.newcomer.location_id or ""),
+        }
+    return {
+        "languages": [row.language for row in existing.languages],
+        "topics": [row.topic for row in existing.topics],
+        "availability": availability_names(existing.availability),
+        "capacity": str(existing.capacity),
+        "contact": existing.contact,
+        "location_id": str(existing.location_id or ""),
+        "supervises_at": existing.supervises_at or "",
+        "coordinates_location_id": str(existing.coordinates_location_id or ""),
+        "away_until": existing.away_until.isoformat() if existing.away_until else "",
+    }
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -148,45 +171,24 @@ def profile():
     """Offer to help other newcomers, or change the offer."""
     pack = current_pack()
     existing = db.session.get(BuddyProfile, g.newcomer.id)
-    errors: dict = {}
-    if request.method == "POST":
-        values = _form()
-        try:
-            save_profile(g.newcomer, parse_profile(values, pack))
-        except ValidationError as error:
-            errors = error.fields
-        else:
-            flash(_("Saved. Thank you for offering to help!"))
-            return redirect(url_for("buddies.home"), code=303)
-    elif existing is not None:
-        values = {
-            "languages": [row.language for row in existing.languages],
-            "topics": [row.topic for row in existing.topics],
-            "availability": availability_names(existing.availability),
-            "capacity": str(existing.capacity),
-            "contact": existing.contact,
-            "location_id": str(existing.location_id or ""),
-            "supervises_at": existing.supervises_at or "",
-            "coordinates_location_id": str(existing.coordinates_location_id or ""),
-            "away_until": existing.away_until.isoformat() if existing.away_until else "",
-        }
-    else:
-        values = {
-            "languages": [ISO_CODES[g.newcomer.language]],
-            "topics": [],
-            "availability": [],
-            "capacity": "1",
-            "location_id": str(g.newcomer.location_id or ""),
-        }
-    return render_template(
-        "buddies/profile.html",
-        values=values,
-        errors=errors,
-        profile=existing,
-        steps=_steps(pack),
-        languages=_language_choices(),
-        locations=visible_locations(None),
-    ), (400 if errors else 200)
+
+    def save():
+        save_profile(g.newcomer, parse_profile(_form(), pack))
+        flash(_("Saved. Thank you for offering to help!"))
+        return redirect(url_for("buddies.home"), code=303)
+
+    def page(errors):
+        return render_template(
+            "buddies/profile.html",
+            values=_form() if request.method == "POST" else _stored_profile(existing),
+            errors=errors,
+            profile=existing,
+            steps=_steps(pack),
+            languages=_language_choices(),
+            locations=visible_locations(None),
+        )
+
+    return form_page(page, save)
 
 
 # --- the newcomer's side of a request --------------------------------------------------------

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from ..accounts import newcomer_required
 from ..content import current_pack
 from ..errors import ValidationError
+from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
 from ..templating import owner_tag
 from .inputs import parse_change
@@ -87,26 +88,26 @@ def step(key: str):
     """Everything about one step; the forms on it change status, note or "I'm stuck"."""
     pack = current_pack()
     item = checklist_item(g.newcomer, pack, key)
-    errors: dict = {}
-    if request.method == "POST":
+
+    def save():
         data = request.form.to_dict()
         if "stuck" in data or data.get("form") == "stuck":
             data.setdefault("stuck", "")
         data.pop("form", None)
-        try:
-            update_step(g.newcomer, pack, key, parse_change(data))
-        except ValidationError as error:
-            errors = error.fields
-        else:
-            flash(_("Saved."))
-            target = request.form.get("next") == "list"
-            return redirect(
-                url_for("checklist.home", _anchor=f"step-{key}")
-                if target
-                else url_for("checklist.step", key=key),
-                code=303,
-            )
-    other_languages = [code for code in LANGUAGES if code not in ("nl", g.newcomer.language)]
-    return render_template(
-        "checklist/step.html", item=item, errors=errors, other_languages=other_languages
-    ), (400 if errors else 200)
+        update_step(g.newcomer, pack, key, parse_change(data))
+        flash(_("Saved."))
+        back_to_list = request.form.get("next") == "list"
+        return redirect(
+            url_for("checklist.home", _anchor=f"step-{key}")
+            if back_to_list
+            else url_for("checklist.step", key=key),
+            code=303,
+        )
+
+    def page(errors):
+        others = [code for code in LANGUAGES if code not in ("nl", g.newcomer.language)]
+        return render_template(
+            "checklist/step.html", item=item, errors=errors, other_languages=others
+        )
+
+    return form_page(page, save)

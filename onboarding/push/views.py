@@ -30,6 +30,6 @@ def reminders():
     try:
         update_preferences(g.newcomer, parse_preferences(form))
     except ValidationError as error:
-        return settings_page(section=(SECTION, error.fields))
+        return settings_page(section=(SECTION, error.fields)), 400
     flash(_("Saved."))
     return redirect(url_for("accounts.settings"), code=303)
