@@ -112,8 +112,43 @@ def ctx(app):
         yield app
 
 
+_DOCUMENT = {}
+
+
+def documented(app, response):
+    """Check an API answer against the OpenAPI document: a status the document lists for that
+    operation, and a body that matches its schema. Paths it does not describe are left alone."""
+    from openapi_core import OpenAPI
+    from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
+    from openapi_core.templating.paths.exceptions import OperationNotFound, PathNotFound
+
+    request = response.request
+    if not request.path.startswith("/api/v1/"):
+        return response
+    if "spec" not in _DOCUMENT:
+        from onboarding.api.openapi import openapi_document
+
+        with app.app_context():
+            _DOCUMENT["spec"] = OpenAPI.from_dict(openapi_document())
+    class Answered(WerkzeugOpenAPIRequest):
+        body = None  # the app read it already; an answer is checked without it
+
+    try:
+        _DOCUMENT["spec"].validate_response(Answered(request), WerkzeugOpenAPIResponse(response))
+    except (PathNotFound, OperationNotFound):
+        pass
+    except Exception as error:  # any other mismatch is a gap in the document, or in the code
+        detail = getattr(error, "__cause__", None) or error
+        raise AssertionError(
+            f"{request.method} {request.path} -> {response.status_code} does not match the "
+            f"OpenAPI document: {error!r} {detail!r} {response.get_data(as_text=True)[:300]}"
+        ) from error
+    return response
+
+
 class ApiClient:
-    """A test client that fetches a CSRF token and sends it on unsafe requests."""
+    """A test client that fetches a CSRF token and sends it on unsafe requests; every API
+    answer is checked against the OpenAPI document."""
 
     def __init__(self, client):
         self.client = client
@@ -124,12 +159,15 @@ class ApiClient:
     # buffered: the response is closed once read, as a real server does, so work queued to
     # run after the response (push notifications) happens before the call returns.
     def get(self, path, **kwargs):
-        return self.client.get(path, buffered=True, **kwargs)
+        return documented(self.client.application, self.client.get(path, buffered=True, **kwargs))
 
     def _unsafe(self, method, path, json=None, headers=None, **kwargs):
         headers = {"X-CSRFToken": self.token(), **(headers or {})}
-        return self.client.open(
-            path, method=method, json=json, headers=headers, buffered=True, **kwargs
+        return documented(
+            self.client.application,
+            self.client.open(
+                path, method=method, json=json, headers=headers, buffered=True, **kwargs
+            ),
         )
 
     def post(self, path, json=None, **kwargs):

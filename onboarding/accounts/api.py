@@ -8,7 +8,8 @@ from ..api.openapi import CSRF, DATE, LANGUAGE_TAGS, NOT_SIGNED_IN, error, json_
 from ..codes.limits import unknown_code_limit
 from ..validation import json_body
 from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
-from .inputs import parse_profile
+from .inputs import NICKNAME_MAX, parse_profile
+from .models import STAY_PLANS
 from .services import join, recover
 
 
@@ -76,6 +77,9 @@ OPENAPI = {
                     "404": error("Unknown code (code_unknown)"),
                     "409": error("Already signed in (already_signed_in)"),
                     "410": error("Expired, used up or revoked code"),
+                    "429": error(
+                        "Too many unknown codes from this address; says when to try again"
+                    ),
                 },
             }
         },
@@ -128,8 +132,8 @@ OPENAPI = {
                 "language": {"type": "string", "enum": LANGUAGE_TAGS + ["pt_BR"]},
                 "arrival_date": DATE,
                 "first_workday_date": {**DATE, "nullable": True},
-                "stay_plan": {"type": "string", "enum": ["short", "medium", "settle"]},
-                "nickname": {"type": "string", "maxLength": 40, "nullable": True},
+                "stay_plan": {"type": "string", "enum": list(STAY_PLANS)},
+                "nickname": {"type": "string", "maxLength": NICKNAME_MAX, "nullable": True},
                 "temporary_protection": {"type": "boolean"},
             },
         },

@@ -63,6 +63,31 @@ _BASE_SCHEMAS = {
 }
 
 
+# Answers any operation may give, beside the ones its feature lists.
+_ANY_OPERATION = {
+    "503": {
+        "description": "The database is busy or cannot be reached: try again (Retry-After)",
+        **json_content(ref("Error")),
+    }
+}
+_UNSAFE_OPERATION = {
+    "400": error("Invalid input, a body that is not a JSON object, or no valid X-CSRFToken"),
+    "413": error("What was sent is too large"),
+}
+
+
+def _with_common_answers(methods: dict) -> dict:
+    """The operations of one path, each with the answers every operation can give."""
+    result = {}
+    for method, operation in methods.items():
+        if method == "parameters":
+            result[method] = operation
+            continue
+        common = {**_ANY_OPERATION, **(_UNSAFE_OPERATION if method != "get" else {})}
+        result[method] = {**operation, "responses": {**common, **operation["responses"]}}
+    return result
+
+
 def add_parts(app: Flask, parts: list[dict]) -> None:
     """The features' parts ({"paths", "schemas"}), in the order the document lists them."""
     app.extensions.setdefault(PARTS, []).extend(parts)
@@ -74,6 +99,7 @@ def openapi_document() -> dict:
     for part in current_app.extensions.get(PARTS, []):
         paths.update(part["paths"])
         schemas.update(part.get("schemas", {}))
+    paths = {path: _with_common_answers(methods) for path, methods in paths.items()}
     return {
         "openapi": "3.0.3",
         "info": {

@@ -4,11 +4,24 @@ from flask import Response, g, jsonify, request
 
 from ..accounts import newcomer_required
 from ..api import bp
-from ..api.openapi import CSRF, DATE, error, json_content
+from ..api.openapi import CSRF, DATE, error, json_content, ref
 from ..content import current_pack
 from ..staff import staff_required
 from ..validation import json_body
-from .inputs import parse_decline, parse_help, parse_profile, parse_report, parse_request
+from .inputs import (
+    CAPACITY_MAX,
+    CONTACT_MAX,
+    DETAILS_MAX,
+    EMPLOYER_MAX,
+    HELP_MINUTES_MAX,
+    MESSAGE_MAX,
+    REASON_MAX,
+    parse_decline,
+    parse_help,
+    parse_profile,
+    parse_report,
+    parse_request,
+)
 from .lifecycle import (
     accept_offer,
     cancel_request,
@@ -21,6 +34,8 @@ from .lifecycle import (
     requests_made,
     retry_request,
 )
+from .matching import AVAILABILITY
+from .models import OFFER_STATES, REPORT_REASONS, REQUEST_STATES
 from .present import offer_json, profile_json, request_json
 from .recognition import log_help, thank
 from .services import profile_for_staff, save_profile, set_approval
@@ -156,20 +171,21 @@ _REPORT = {
     "type": "object",
     "required": ["reason"],
     "properties": {
-        "reason": {"type": "string", "enum": ["no_show", "disrespect", "asked_for_money", "other"]},
-        "details": {"type": "string", "maxLength": 500},
+        "reason": {"type": "string", "enum": list(REPORT_REASONS)},
+        "details": {"type": "string", "maxLength": DETAILS_MAX},
     },
 }
 
 
 def _buddy_action(
-    summary: str, ids: list, unknown: str, report: bool = False, ok: str = "200"
+    summary: str, ids: list, unknown: str, report: bool = False, answer: str | None = None
 ) -> dict:
+    done = {"description": "Done", **(json_content(ref(answer)) if answer else {})}
     operation = {
         "summary": summary,
         "parameters": CSRF + ids,
         "responses": {
-            ("204" if report else ok): {"description": "Done"},
+            ("200" if answer else "204"): done,
             "400": error("Invalid input"),
             "401": error("Not signed in"),
             "404": error(unknown),
@@ -193,10 +209,10 @@ _BUDDY_PROFILE = {
         "topics": {"type": "array", "items": {"type": "string"}},
         "availability": {
             "type": "array",
-            "items": {"type": "string", "enum": ["weekday_daytime", "weekday_evening", "weekend"]},
+            "items": {"type": "string", "enum": list(AVAILABILITY)},
         },
-        "capacity": {"type": "integer", "minimum": 1, "maximum": 5},
-        "contact": {"type": "string", "maxLength": 120},
+        "capacity": {"type": "integer", "minimum": 1, "maximum": CAPACITY_MAX},
+        "contact": {"type": "string", "maxLength": CONTACT_MAX},
         "supervises_at": {"type": "string", "nullable": True},
         "coordinates_location_id": {"type": "integer", "nullable": True},
         "away_until": {**DATE, "nullable": True},
@@ -240,11 +256,11 @@ OPENAPI = {
                             "required": ["topics", "contact"],
                             "properties": {
                                 "topics": {"type": "array", "items": {"type": "string"}},
-                                "contact": {"type": "string", "maxLength": 120},
+                                "contact": {"type": "string", "maxLength": CONTACT_MAX},
                                 "languages": {"type": "array", "items": {"type": "string"}},
                                 "availability": {"type": "array", "items": {"type": "string"}},
-                                "employer": {"type": "string", "maxLength": 120},
-                                "message": {"type": "string", "maxLength": 500},
+                                "employer": {"type": "string", "maxLength": EMPLOYER_MAX},
+                                "message": {"type": "string", "maxLength": MESSAGE_MAX},
                             },
                         }
                     ),
@@ -252,7 +268,7 @@ OPENAPI = {
                 "responses": {
                     "201": {
                         "description": "The request, pending or unmatched",
-                        **json_content({"type": "object"}),
+                        **json_content(ref("BuddyRequest")),
                     },
                     "400": error("Invalid input"),
                     "401": error("Not signed in"),
@@ -261,7 +277,20 @@ OPENAPI = {
             "get": {
                 "summary": "Requests made, and offers received as a buddy (contacts once accepted)",
                 "responses": {
-                    "200": {"description": "made and received", **json_content({"type": "object"})},
+                    "200": {
+                        "description": "made and received",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "required": ["made", "received"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "made": {"type": "array", "items": ref("BuddyRequest")},
+                                    "received": {"type": "array", "items": ref("BuddyOffer")},
+                                },
+                            }
+                        ),
+                    },
                     "401": error("Not signed in"),
                 },
             },
@@ -271,7 +300,7 @@ OPENAPI = {
                 "summary": "Accept: the match starts and contacts are shown to both",
                 "parameters": CSRF + _OFFER_ID,
                 "responses": {
-                    "200": {"description": "The offer", **json_content({"type": "object"})},
+                    "200": {"description": "The offer", **json_content(ref("BuddyOffer"))},
                     "401": error("Not signed in"),
                     "404": error("Not this buddy's offer"),
                     "409": error("No longer open, or capacity full"),
@@ -285,11 +314,11 @@ OPENAPI = {
                 "requestBody": json_content(
                     {
                         "type": "object",
-                        "properties": {"reason": {"type": "string", "maxLength": 200}},
+                        "properties": {"reason": {"type": "string", "maxLength": REASON_MAX}},
                     }
                 ),
                 "responses": {
-                    "200": {"description": "The offer", **json_content({"type": "object"})},
+                    "200": {"description": "The offer", **json_content(ref("BuddyOffer"))},
                     "400": error("Invalid input"),
                     "401": error("Not signed in"),
                     "404": error("Not this buddy's offer"),
@@ -301,14 +330,19 @@ OPENAPI = {
             "The newcomer stops asking, or ends the accepted match",
             _REQUEST_ID,
             "Not this newcomer's request",
+            answer="BuddyRequest",
         ),
         "/api/v1/buddy/requests/{request_id}/retry": _buddy_action(
             "Ask again after nobody was free (an unmatched request only)",
             _REQUEST_ID,
             "Not this newcomer's request",
+            answer="BuddyRequest",
         ),
         "/api/v1/buddy/offers/{offer_id}/end": _buddy_action(
-            "The buddy ends the accepted match", _OFFER_ID, "Not this buddy's offer"
+            "The buddy ends the accepted match",
+            _OFFER_ID,
+            "Not this buddy's offer",
+            answer="BuddyOffer",
         ),
         "/api/v1/buddy/requests/{request_id}/report": _buddy_action(
             "Report the buddy (suspended at once; never matched again)",
@@ -335,13 +369,32 @@ OPENAPI = {
                             "properties": {
                                 "date": DATE,
                                 "topic": {"type": "string"},
-                                "minutes": {"type": "integer", "minimum": 1, "maximum": 600},
+                                "minutes": {
+                                    "type": "integer",
+                                    "minimum": 1,
+                                    "maximum": HELP_MINUTES_MAX,
+                                },
                             },
                         }
                     ),
                 },
                 "responses": {
-                    "201": {"description": "Logged", **json_content({"type": "object"})},
+                    "201": {
+                        "description": "Logged",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "required": ["id", "date", "topic", "minutes"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "id": {"type": "integer"},
+                                    "date": DATE,
+                                    "topic": {"type": "string"},
+                                    "minutes": {"type": "integer", "minimum": 1},
+                                },
+                            }
+                        ),
+                    },
                     "400": error("Invalid input"),
                     "401": error("Not signed in"),
                     "404": error("Not this buddy's offer"),
@@ -353,11 +406,57 @@ OPENAPI = {
             "The newcomer thanks the buddy of the match",
             _REQUEST_ID,
             "Not this newcomer's request",
-            ok="204",
         ),
         "/api/v1/buddy/approve/{user_id}": {
             "post": {"summary": "Approve a buddy", **_APPROVAL},
             "delete": {"summary": "Withdraw a buddy's approval", **_APPROVAL},
+        },
+    },
+    "schemas": {
+        "BuddyRequest": {
+            "type": "object",
+            "required": ["id", "state", "topics", "why", "buddy"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "state": {"type": "string", "enum": list(REQUEST_STATES)},
+                "topics": {"type": "array", "items": {"type": "string"}},
+                "why": {"type": "string", "nullable": True},
+                "buddy": {
+                    "type": "object",
+                    "nullable": True,
+                    "required": ["name", "languages"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string"},
+                        "languages": {"type": "array", "items": {"type": "string"}},
+                        "contact": {"type": "string", "description": "Only once accepted"},
+                    },
+                },
+            },
+        },
+        "BuddyOffer": {
+            "type": "object",
+            "required": ["id", "state", "topics", "message", "newcomer", "expires_at"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "state": {"type": "string", "enum": list(OFFER_STATES)},
+                "topics": {"type": "array", "items": {"type": "string"}},
+                "message": {"type": "string", "nullable": True},
+                "newcomer": {
+                    "type": "object",
+                    "required": ["name", "languages", "location"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "name": {"type": "string"},
+                        "languages": {"type": "array", "items": {"type": "string"}},
+                        "location": {"type": "string", "nullable": True},
+                        "contact": {"type": "string", "description": "Only once accepted"},
+                    },
+                },
+                "expires_at": {"type": "string", "format": "date-time"},
+            },
         },
     },
 }

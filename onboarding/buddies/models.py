@@ -118,6 +118,8 @@ class BuddyOffer(db.Model):
 
 
 REPORT_REASONS = ("no_show", "disrespect", "asked_for_money", "other")
+REQUEST_STATES = ("pending", "accepted", "unmatched", "cancelled", "ended")
+OFFER_STATES = ("pending", "accepted", "declined", "expired", "withdrawn", "ended")
 
 
 class BuddyReport(db.Model):

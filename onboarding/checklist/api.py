@@ -7,7 +7,7 @@ from ..api import bp
 from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
 from ..content import current_pack
 from ..validation import json_body
-from .inputs import parse_change, parse_ops
+from .inputs import NOTE_MAX, OP_ID_MAX, STUCK_REASON_MAX, SYNC_BATCH_MAX, parse_change, parse_ops
 from .models import STATUSES
 from .present import item_json
 from .services import apply_sync, build_checklist, update_step
@@ -128,9 +128,9 @@ OPENAPI = {
             "minProperties": 1,
             "properties": {
                 "status": {"type": "string", "enum": list(STATUSES)},
-                "note": {"type": "string", "maxLength": 2000, "nullable": True},
+                "note": {"type": "string", "maxLength": NOTE_MAX, "nullable": True},
                 "stuck": {"type": "boolean"},
-                "stuck_reason": {"type": "string", "maxLength": 500, "nullable": True},
+                "stuck_reason": {"type": "string", "maxLength": STUCK_REASON_MAX, "nullable": True},
             },
         },
         "SyncRequest": {
@@ -139,7 +139,7 @@ OPENAPI = {
             "properties": {
                 "ops": {
                     "type": "array",
-                    "maxItems": 500,
+                    "maxItems": SYNC_BATCH_MAX,
                     "items": {
                         "allOf": [
                             ref("StepChange"),
@@ -147,7 +147,7 @@ OPENAPI = {
                                 "type": "object",
                                 "required": ["op_id", "key", "at"],
                                 "properties": {
-                                    "op_id": {"type": "string", "maxLength": 64},
+                                    "op_id": {"type": "string", "maxLength": OP_ID_MAX},
                                     "key": {"type": "string"},
                                     "at": {"type": "string", "format": "date-time"},
                                 },

@@ -11,7 +11,7 @@ from ..i18n import _
 from ..staff import staff_required
 from ..staff.services import location_for, visible_locations
 from ..validation import json_body
-from .inputs import parse_code_request
+from .inputs import COUNT_MAX, DEFAULT_EXPIRY_DAYS, EXPIRY_DAYS_MAX, GROUP_MAX, parse_code_request
 from .models import OnboardingCode
 from .present import code_json
 from .qr import qr_png, qr_svg
@@ -143,6 +143,7 @@ OPENAPI = {
                         ),
                     },
                     **_STAFF_ONLY,
+                    "400": error("location_id is not a number"),
                     "404": error("Unknown location"),
                 },
             },
@@ -194,10 +195,15 @@ OPENAPI = {
             "required": ["location_id"],
             "properties": {
                 "location_id": {"type": "integer"},
-                "count": {"type": "integer", "minimum": 1, "maximum": 200, "default": 1},
+                "count": {"type": "integer", "minimum": 1, "maximum": COUNT_MAX, "default": 1},
                 "single_use": {"type": "boolean", "default": True},
-                "max_uses": {"type": "integer", "minimum": 2, "maximum": 50},
-                "expires_in_days": {"type": "integer", "minimum": 1, "maximum": 365, "default": 14},
+                "max_uses": {"type": "integer", "minimum": 2, "maximum": GROUP_MAX},
+                "expires_in_days": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": EXPIRY_DAYS_MAX,
+                    "default": DEFAULT_EXPIRY_DAYS,
+                },
                 "language": {"type": "string"},
                 "arrival_date": DATE,
             },

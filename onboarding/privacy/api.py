@@ -32,7 +32,20 @@ OPENAPI = {
             "get": {
                 "summary": "Everything stored about the person",
                 "responses": {
-                    "200": {"description": "The data", **json_content({"type": "object"})},
+                    "200": {
+                        "description": "The data: each feature's part, and what is never stored",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "required": ["profile", "checklist", "not_stored"],
+                                "properties": {
+                                    "profile": {"type": "object"},
+                                    "checklist": {"type": "array", "items": {"type": "object"}},
+                                    "not_stored": {"type": "string"},
+                                },
+                            }
+                        ),
+                    },
                     "401": NOT_SIGNED_IN,
                 },
             }

@@ -117,9 +117,20 @@ OPENAPI = {
                 "parameters": CSRF,
                 "requestBody": {"required": True, **json_content(_SUBSCRIPTION)},
                 "responses": {
-                    "201": {"description": "Stored", **json_content({"type": "object"})},
+                    "201": {
+                        "description": "Stored",
+                        **json_content(
+                            {
+                                "type": "object",
+                                "required": ["endpoint"],
+                                "additionalProperties": False,
+                                "properties": {"endpoint": {"type": "string"}},
+                            }
+                        ),
+                    },
                     "400": error("Invalid subscription or endpoint"),
                     "401": _SIGNED_IN,
+                    "409": error("This device gets notifications for another account"),
                     "503": error("Push is not configured on this server"),
                 },
             },
