@@ -130,6 +130,7 @@ def documented(app, response):
 
         with app.app_context():
             _DOCUMENT["spec"] = OpenAPI.from_dict(openapi_document())
+
     class Answered(WerkzeugOpenAPIRequest):
         body = None  # the app read it already; an answer is checked without it
 
