@@ -8,6 +8,7 @@ checks every import against it:
 
     foundation: config clock extensions i18n errors validation security transactions
         personal_data forms content api staff pwa templating
+    help
     codes
     accounts
     checklist
@@ -135,6 +136,7 @@ def _compose(app: Flask) -> None:
     from .codes import api as codes_api
     from .codes import views as codes_views
     from .desk import views as desk_views
+    from .help import views as help_views
     from .privacy import api as privacy_api
     from .privacy import views as privacy_views
     from .push import api as push_api
@@ -155,6 +157,7 @@ def _compose(app: Flask) -> None:
         codes_views,
         accounts_views,
         checklist_views,
+        help_views,
         push_views,
         buddies_views,
         buddies_staff_views,

@@ -327,6 +327,42 @@ def reminders_send() -> None:
     click.echo(f"{len(queued)} reminder(s) queued; {summary}.")
 
 
+content_cli = AppGroup("content", help="The content pack.")
+
+CONTENT_LABELS = {
+    "expired": "EXPIRED",
+    "not_yet_valid": "not yet valid",
+    "expires_soon": "expires soon",
+    "source_unchecked": "source not checked for 180 days",
+}
+
+
+@content_cli.command("check")
+@click.option("--on", "on_day", type=click.DateTime(["%Y-%m-%d"]), help="Check as of this day.")
+def content_check(on_day) -> None:
+    """List figures that expired or expire within 30 days and sources unchecked for 180 days;
+    exit 1 when a figure some page shows has expired."""
+    from .clock import today_in_amsterdam
+    from .content import current_pack
+    from .content.check import check_pack
+
+    today = on_day.date() if on_day else today_in_amsterdam()
+    findings = check_pack(current_pack(), today)
+    for finding in findings:
+        use = " (shown)" if finding.shown else ""
+        click.echo(
+            f"{CONTENT_LABELS[finding.kind]}: {finding.subject}{use}, "
+            f"{finding.day.isoformat()}, {finding.source}"
+        )
+    blocking = [f for f in findings if f.blocks_publishing]
+    click.echo(
+        f"{len(findings)} finding(s) on {today.isoformat()}; "
+        f"{len(blocking)} shown figure(s) expired."
+    )
+    if blocking:
+        sys.exit(1)
+
+
 @click.command("worker")
 @with_appcontext
 def worker() -> None:
@@ -367,5 +403,6 @@ def init_app(app) -> None:
         buddies_cli,
         vapid_cli,
         reminders_cli,
+        content_cli,
     ):
         app.cli.add_command(group)

@@ -2,7 +2,7 @@
 
 from flask import current_app, g
 
-from .content import current_pack, pack_text, pack_text_in
+from .content import current_pack, pack_item, pack_text, pack_text_in
 from .i18n import current_language
 from .security import keyed_digest
 
@@ -32,5 +32,5 @@ def init_app(app) -> None:
     from .pwa.views import static_url
 
     app.jinja_env.globals.update(
-        pack_text=pack_text, pack_text_in=pack_text_in, asset_url=static_url
+        pack_text=pack_text, pack_text_in=pack_text_in, pack_item=pack_item, asset_url=static_url
     )

@@ -155,12 +155,19 @@ class Fields:
         value = self.data.get(name)
         if isinstance(value, bool):
             return value
-        if value in (None, "", "0", "false", "off"):
+        if value in (None, "", "0", "false", "off", "no"):
             return False
         if value in ("1", "true", "on", "yes"):
             return True
         self.errors[name] = _("Please answer yes or no.")
         return False
+
+    def optional_boolean(self, name: str) -> bool | None:
+        """Yes, no, or None when the person chose not to say (absent, empty or "unknown")."""
+        value = self.data.get(name)
+        if value in (None, "", "unknown"):
+            return None
+        return self.boolean(name)
 
     def check(self) -> None:
         """Raise one ValidationError listing every problem found."""

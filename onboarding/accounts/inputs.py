@@ -23,6 +23,7 @@ class Profile:
     first_workday_date: date | None = None
     nickname: str | None = None
     temporary_protection: bool = False
+    eu_citizen: bool | None = None
 
 
 def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
@@ -42,6 +43,10 @@ def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
         fields.errors["stay_plan"] = _("Please choose how long you plan to stay.")
     nickname = fields.text("nickname", max_length=NICKNAME_MAX)
     protection = fields.boolean("temporary_protection")
+    if "eu_citizen" in data or partial_of is None:
+        eu_citizen = fields.optional_boolean("eu_citizen")
+    else:  # a settings change that does not mention it keeps the answer
+        eu_citizen = partial_of.eu_citizen
     today = today_in_amsterdam()
     if arrival and not (
         years_before(today, ARRIVAL_YEARS_BACK) <= arrival <= years_before(today, -1)
@@ -62,4 +67,5 @@ def parse_profile(data, partial_of: Newcomer | None = None) -> Profile:
         first_workday_date=workday,
         nickname=nickname,
         temporary_protection=protection,
+        eu_citizen=eu_citizen,
     )

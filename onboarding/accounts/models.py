@@ -21,6 +21,10 @@ class Newcomer(db.Model):
     first_workday_date: Mapped[date | None]
     stay_plan: Mapped[str] = mapped_column(String(10))
     temporary_protection: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # An EU/EEA or Swiss citizen? None when not said: they see what EEA citizens see.
+    eu_citizen: Mapped[bool | None]
+    # The day the plan changed from "4 months or less" to longer: the BRP deadline counts from it.
+    longer_stay_on: Mapped[date | None]
     location_id: Mapped[int | None] = mapped_column(
         ForeignKey("location.id", ondelete="SET NULL"), index=True
     )

@@ -59,6 +59,7 @@ def join(token: str, profile: Profile) -> tuple[Newcomer, str]:
         stay_plan=profile.stay_plan,
         nickname=profile.nickname,
         temporary_protection=profile.temporary_protection,
+        eu_citizen=profile.eu_citizen,
         location_id=code.location_id,
         recovery_hash=hash_token(recovery_code),
     )
@@ -80,9 +81,15 @@ def update_profile(newcomer: Newcomer, profile: Profile) -> None:
     newcomer.language = profile.language
     newcomer.arrival_date = profile.arrival_date
     newcomer.first_workday_date = profile.first_workday_date
+    if profile.stay_plan == "short":
+        newcomer.longer_stay_on = None
+    elif newcomer.stay_plan == "short":
+        # Deciding to stay longer starts the 5 days to register in the BRP today.
+        newcomer.longer_stay_on = today_in_amsterdam()
     newcomer.stay_plan = profile.stay_plan
     newcomer.nickname = profile.nickname
     newcomer.temporary_protection = profile.temporary_protection
+    newcomer.eu_citizen = profile.eu_citizen
     db.session.flush()
 
 
@@ -165,6 +172,8 @@ def export_account(newcomer: Newcomer) -> dict:
             "first_workday_date": iso(newcomer.first_workday_date),
             "stay_plan": newcomer.stay_plan,
             "temporary_protection": newcomer.temporary_protection,
+            "eu_citizen": newcomer.eu_citizen,
+            "longer_stay_on": iso(newcomer.longer_stay_on),
             "share_progress_with_coordinator": newcomer.share_progress,
             "location": newcomer.location.name if newcomer.location else None,
             "joined_at": iso(newcomer.created_at),

@@ -166,6 +166,7 @@ def _current_values(newcomer) -> dict:
         "stay_plan": newcomer.stay_plan,
         "nickname": newcomer.nickname or "",
         "temporary_protection": "1" if newcomer.temporary_protection else "",
+        "eu_citizen": {True: "yes", False: "no"}.get(newcomer.eu_citizen, ""),
     }
 
 

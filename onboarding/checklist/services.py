@@ -29,6 +29,8 @@ class ChecklistItem:
     stuck: bool
     stuck_reason: str | None
     due_date: date | None
+    # The date has passed and the step is not finished; "overdue" only for a legal deadline.
+    passed: bool
     overdue: bool
     requires: list[Step]
     blocked_by: list[Step]
@@ -47,9 +49,11 @@ class ChecklistItem:
 
 
 def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
-    """The pack's steps that fit this person's stay plan and protection status."""
+    """The pack's steps that fit this person's stay plan, protection status and citizenship."""
     return [
-        s for s in pack.steps if s.applies_to(newcomer.stay_plan, newcomer.temporary_protection)
+        s
+        for s in pack.steps
+        if s.applies_to(newcomer.stay_plan, newcomer.temporary_protection, newcomer.eu_citizen)
     ]
 
 
@@ -73,7 +77,10 @@ def build_checklist(
     for step in steps:
         row = progress.get(step.key)
         status = statuses[step.key]
-        due = step.due.due_on(newcomer.arrival_date, newcomer.first_workday_date)
+        due = step.due.due_on(
+            newcomer.arrival_date, newcomer.first_workday_date, newcomer.longer_stay_on
+        )
+        passed = judged_late and due is not None and due < today and status not in FINISHED
         requires = [by_key[k] for k in step.requires if k in by_key]
         items.append(
             ChecklistItem(
@@ -83,7 +90,8 @@ def build_checklist(
                 stuck=row.stuck if row else False,
                 stuck_reason=row.stuck_reason if row else None,
                 due_date=due,
-                overdue=judged_late and due is not None and due < today and status not in FINISHED,
+                passed=passed,
+                overdue=passed and step.due.kind == "deadline",
                 requires=requires,
                 blocked_by=[r for r in requires if statuses[r.key] not in FINISHED],
             )
@@ -98,6 +106,20 @@ def checklist_item(newcomer: Newcomer, pack: Pack, key: str) -> ChecklistItem:
         if item.key == key:
             return item
     raise AppError("step_unknown", 404, _("This step is not on your checklist."))
+
+
+# Past this day on the short plan, ask whether the stay became longer than 4 months.
+STAY_CHECK_DAY = 100
+
+
+def stay_check_due(newcomer: Newcomer, today: date | None = None) -> bool:
+    """Someone on "4 months or less" who arrived 100 days ago may stay longer: then the BRP."""
+    today = today or today_in_amsterdam()
+    return (
+        newcomer.stay_plan == "short"
+        and (today - newcomer.arrival_date).days >= STAY_CHECK_DAY
+        and not lives_here_long(newcomer, today)
+    )
 
 
 def needs_review(newcomer: Newcomer) -> bool:

@@ -15,6 +15,7 @@ from .services import (
     mark_already_done,
     needs_review,
     progress_counts,
+    stay_check_due,
     update_step,
 )
 
@@ -47,6 +48,8 @@ def home():
     offline_urls = [
         url_for("checklist.home"),
         *[url_for("checklist.step", key=item.key) for item in items],
+        url_for("help.index"),
+        *[url_for("help.page", key=page.key) for page in current_pack().help_pages],
         url_for("pwa.offline"),
     ]
     offline_key = ":".join(
@@ -59,6 +62,7 @@ def home():
         total=total,
         offline_urls=offline_urls,
         offline_key=offline_key,
+        stay_check=stay_check_due(g.newcomer),
     )
 
 

@@ -1,11 +1,33 @@
-"""Content packs: a municipality's checklist steps, places and urgent help, as data files."""
+"""Content packs: a municipality's checklist steps, help pages, places, figures and urgent help,
+as data files."""
 
+import copy
+from datetime import date
+
+from babel import Locale
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
+from markupsafe import Markup, escape
 
-from .pack import Pack, Place, Step, load_pack
+from ..clock import today_in_amsterdam
+from ..i18n import format_day
+from .pack import Figure, FigureText, HelpPage, Pack, Place, Step, Text, load_pack
 
-__all__ = ["Pack", "Place", "Step", "current_pack", "load_pack", "pack_text", "pack_text_in"]
+__all__ = [
+    "Figure",
+    "FigureText",
+    "HelpPage",
+    "Pack",
+    "Place",
+    "Step",
+    "Text",
+    "current_pack",
+    "format_figure",
+    "load_pack",
+    "pack_item",
+    "pack_text",
+    "pack_text_in",
+]
 
 
 def current_pack() -> Pack:
@@ -22,3 +44,32 @@ def pack_text_in(language: str, text: str) -> str:
     """A pack text in another language, e.g. a key sentence shown in Dutch."""
     with force_locale(language):
         return gettext(text)
+
+
+def format_figure(figure: Figure) -> str:
+    """A figure in the reader's language: "€385" or "€14.71", a date, a number, "25%"."""
+    locale = get_locale() or Locale.parse("en")
+    if figure.kind == "date":
+        return format_day(figure.value, "yMMMMd")
+    if figure.kind == "percent":
+        return f"{figure.value.normalize():f}%"
+    if figure.kind == "number":
+        return locale.decimal_formats[None].apply(figure.value, locale)
+    pattern = locale.currency_formats["standard"]
+    if figure.value == figure.value.to_integral_value():
+        pattern = copy.copy(pattern)
+        pattern.frac_prec = (0, 0)  # whole euros read better without ",00"
+    return pattern.apply(figure.value, locale, currency="EUR", currency_digits=False)
+
+
+def pack_item(text: Text, today: date | None = None) -> Markup:
+    """One body text, escaped. A text whose figure is past its period is shown without the
+    figure, with a link to where the current one is published: never an old amount as current."""
+    if isinstance(text, str):
+        return escape(gettext(text))
+    if text.current_on(today or today_in_amsterdam()):
+        return escape(gettext(text.text, **{f.key: format_figure(f) for f in text.figures}))
+    link = Markup('<a class="current-figure" href="{}" rel="noopener">{}</a>').format(
+        text.figures[0].source, gettext("Check the current amount here.")
+    )
+    return Markup("{} {}").format(gettext(text.without), link)

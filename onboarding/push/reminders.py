@@ -1,5 +1,5 @@
-"""Deadline reminders: by default 3 days and 1 day before a step is due and once on the day it
-becomes overdue; never for steps done or "not for me"; one notification a person a day."""
+"""Deadline reminders: by default 3 days and 1 day before a step is due and once on the day a
+legal deadline becomes overdue; never for steps done or "not for me"; one a person a day."""
 
 import hashlib
 from datetime import date, datetime
@@ -27,7 +27,8 @@ def reminders_due(items: list[ChecklistItem], today: date, days_before) -> list[
         if item.due_date is None or item.finished:
             continue
         days = (item.due_date - today).days
-        if days in days_before or days == OVERDUE:
+        # Only a legal deadline can be overdue; a missed target date is no alarm.
+        if days in days_before or (days == OVERDUE and item.step.due.kind == "deadline"):
             found.append((item, days))
     return found
 

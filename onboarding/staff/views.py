@@ -3,6 +3,9 @@ audit log. The desk and the features' own staff pages build on these."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from ..clock import today_in_amsterdam
+from ..content import current_pack
+from ..content.check import check_pack
 from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..forms import form_page
@@ -138,6 +141,15 @@ def admin_audit():
     """What staff did, newest first."""
     names = {loc.id: loc.name for loc in db.session.scalars(db.select(Location))}
     return render_template("staff/audit.html", entries=audit_log(), location_names=names)
+
+
+@bp.get("/admin/content")
+@staff_required(admin=True)
+def admin_content():
+    """The same list as `flask content check`: what in the content pack needs an editor."""
+    today = today_in_amsterdam()
+    findings = check_pack(current_pack(), today)
+    return render_template("staff/admin_content.html", findings=findings, today=today)
 
 
 @bp.app_context_processor
