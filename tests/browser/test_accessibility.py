@@ -57,6 +57,11 @@ def test_every_page_type_passes_axe_and_is_photographed(
     check("delete")
     page.goto(server.url + "/offline")
     check("offline")
+    page.goto(server.url + "/help")
+    check("help")
+    for help_page in app.extensions["aankomst_pack"].help_pages:
+        page.goto(f"{server.url}/help/{help_page.key}")
+        check(f"help-{help_page.key}")
 
     staff = browser.new_context(viewport=PHONE, locale=language)
     page = staff.new_page()
@@ -78,6 +83,7 @@ def test_every_page_type_passes_axe_and_is_photographed(
         ("admin-locations", "/staff/admin/locations"),
         ("admin-staff", "/staff/admin/staff"),
         ("audit", "/staff/admin/audit"),
+        ("admin-content", "/staff/admin/content"),
     ):
         page.goto(server.url + path)
         check(name)

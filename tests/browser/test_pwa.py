@@ -60,6 +60,10 @@ def test_after_joining_the_checklist_works_offline_in_the_chosen_language(
         assert brp_title in page.content()
         page.goto(server.url + "/steps/register_brp")  # never opened, but saved in one go
         assert page.locator("h1").inner_text() == brp_title
+        page.goto(server.url + "/help")  # the help pages are saved with the steps
+        for help_page in pack.help_pages:
+            page.goto(f"{server.url}/help/{help_page.key}")
+            assert page.locator("h1").inner_text() == translated(app, "pl", help_page.title)
         page.goto(server.url + "/recover")  # never visited and not saved
         assert translated(app, "pl", "You are offline") in page.locator("h1").inner_text()
     finally:

@@ -73,6 +73,7 @@ CASES = [
     ("GET", "/staff/admin/locations/{own}", None, (302, 302, 403, 403, 200)),
     ("GET", "/staff/admin/staff", None, (302, 302, 403, 403, 200)),
     ("GET", "/staff/admin/audit", None, (302, 302, 403, 403, 200)),
+    ("GET", "/staff/admin/content", None, (302, 302, 403, 403, 200)),
     (
         "FORM",
         "/staff/admin/locations",
