@@ -135,7 +135,7 @@ OPENAPI = {
                 "stay_plan": {"type": "string", "enum": list(STAY_PLANS)},
                 "nickname": {"type": "string", "maxLength": NICKNAME_MAX, "nullable": True},
                 "temporary_protection": {"type": "boolean"},
-                "eu_citizen": {"type": ["boolean", "null"]},
+                "eu_citizen": {"type": "boolean", "nullable": True},
             },
         },
     },

@@ -8,7 +8,7 @@ from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
 from ..content import current_pack
 from ..validation import json_body
 from .inputs import NOTE_MAX, OP_ID_MAX, STUCK_REASON_MAX, SYNC_BATCH_MAX, parse_change, parse_ops
-from .models import STATUSES
+from .models import STATUSES, STUCK_CATEGORIES
 from .present import item_json
 from .services import apply_sync, build_checklist, update_step
 
@@ -119,6 +119,11 @@ OPENAPI = {
                 "note": {"type": "string", "nullable": True},
                 "stuck": {"type": "boolean"},
                 "stuck_reason": {"type": "string", "nullable": True},
+                "stuck_category": {
+                    "type": "string",
+                    "enum": [*STUCK_CATEGORIES, None],
+                    "nullable": True,
+                },
                 "requires": {"type": "array", "items": {"type": "string"}},
                 "blocked": {"type": "boolean"},
             },
@@ -131,6 +136,11 @@ OPENAPI = {
                 "note": {"type": "string", "maxLength": NOTE_MAX, "nullable": True},
                 "stuck": {"type": "boolean"},
                 "stuck_reason": {"type": "string", "maxLength": STUCK_REASON_MAX, "nullable": True},
+                "stuck_category": {
+                    "type": "string",
+                    "enum": [*STUCK_CATEGORIES, None],
+                    "nullable": True,
+                },
             },
         },
         "SyncRequest": {

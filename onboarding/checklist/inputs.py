@@ -7,7 +7,7 @@ from datetime import datetime
 from ..errors import AppError
 from ..i18n import _
 from ..validation import Fields
-from .models import STATUSES
+from .models import STATUSES, STUCK_CATEGORIES
 
 NOTE_MAX = 2000
 STUCK_REASON_MAX = 500
@@ -15,7 +15,7 @@ OP_ID_MAX = 64
 _OP_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 SYNC_BATCH_MAX = 500
 # Fields a change may carry, in the order they are applied.
-CHANGE_FIELDS = ("status", "note", "stuck", "stuck_reason")
+CHANGE_FIELDS = ("status", "note", "stuck", "stuck_reason", "stuck_category")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class StepChange:
     note: str | None = None
     stuck: bool | None = None
     stuck_reason: str | None = None
+    stuck_category: str | None = None
     given: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
@@ -72,13 +73,16 @@ def parse_change(data, prefix_errors: dict | None = None) -> StepChange:
             fields.errors["stuck"] = _("Please answer yes or no.")
     if "stuck_reason" in data:
         values["stuck_reason"] = fields.text("stuck_reason", STUCK_REASON_MAX)
+    if "stuck_category" in data:
+        values["stuck_category"] = fields.choice("stuck_category", STUCK_CATEGORIES)
     if not values and not fields.errors:
         fields.errors["status"] = _(
             "Nothing to save: choose a status, write a note or say whether you are stuck."
         )
     fields.check()
     if values.get("stuck") is False:
-        values["stuck_reason"] = None  # no longer stuck: the reason goes too
+        # No longer stuck: the reason and its category go too.
+        values["stuck_reason"] = values["stuck_category"] = None
     return StepChange.of(**values)
 
 

@@ -8,6 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..extensions import UTCDateTime, db, utcnow
 
 STATUSES = ("todo", "doing", "done", "skipped")
+# Why someone is stuck, in words the municipality may count (never the private free text).
+STUCK_CATEGORIES = (
+    "dont_understand",
+    "no_appointment",
+    "costs_money",
+    "employer_or_agency",
+    "language",
+    "other",
+)
 
 
 class StepProgress(db.Model):
@@ -25,6 +34,8 @@ class StepProgress(db.Model):
     stuck_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stuck_reason: Mapped[str | None] = mapped_column(String(500))
     stuck_reason_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    stuck_category: Mapped[str | None] = mapped_column(String(20))
+    stuck_category_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("newcomer_id", "step_key"),)
 

@@ -28,6 +28,7 @@ class ChecklistItem:
     note: str | None
     stuck: bool
     stuck_reason: str | None
+    stuck_category: str | None
     due_date: date | None
     # The date has passed and the step is not finished; "overdue" only for a legal deadline.
     passed: bool
@@ -89,6 +90,7 @@ def build_checklist(
                 note=row.note if row else None,
                 stuck=row.stuck if row else False,
                 stuck_reason=row.stuck_reason if row else None,
+                stuck_category=row.stuck_category if row else None,
                 due_date=due,
                 passed=passed,
                 overdue=passed and step.due.kind == "deadline",
@@ -230,6 +232,7 @@ def export_checklist(newcomer: Newcomer) -> dict:
                 "note": p.note,
                 "stuck": p.stuck,
                 "stuck_reason": p.stuck_reason,
+                "stuck_category": p.stuck_category,
             }
             for p in progress
         ],

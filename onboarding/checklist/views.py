@@ -9,6 +9,7 @@ from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
 from ..templating import owner_tag
 from .inputs import parse_change
+from .present import STUCK_CATEGORY_LABELS
 from .services import (
     build_checklist,
     checklist_item,
@@ -97,6 +98,7 @@ def step(key: str):
         data = request.form.to_dict()
         if "stuck" in data or data.get("form") == "stuck":
             data.setdefault("stuck", "")
+            data.setdefault("stuck_category", "")
         data.pop("form", None)
         update_step(g.newcomer, pack, key, parse_change(data))
         flash(_("Saved."))
@@ -111,7 +113,11 @@ def step(key: str):
     def page(errors):
         others = [code for code in LANGUAGES if code not in ("nl", g.newcomer.language)]
         return render_template(
-            "checklist/step.html", item=item, errors=errors, other_languages=others
+            "checklist/step.html",
+            item=item,
+            errors=errors,
+            other_languages=others,
+            stuck_categories=STUCK_CATEGORY_LABELS,
         )
 
     return form_page(page, save)

@@ -11,17 +11,29 @@ function labels() {
 }
 
 function anchorOf(root) {
-  // Where a step's sync news goes: under the card's title, or under the step page's status,
-  // close to the buttons that made the change.
+  // Where a step's sync news goes when no form made it: under the card's title, or under the
+  // step page's status.
   return root.querySelector(".step-head") || root.querySelector(".badge")?.parentElement || root.firstElementChild;
 }
 
-function pendingMark(root) {
-  if (!root || root.querySelector(".pending-mark")) return;
+function formFor(root, op) {
+  // On the step page, the form whose button made this change (status, note or "stuck").
+  if (!root.matches("[data-step-page]")) return null;
+  const kind = op.status ? ".status-form" : "note" in op ? ".note-form" : ".stuck-form";
+  return root.querySelector(`form${kind}[data-step]`);
+}
+
+function pendingMark(root, op) {
+  // Right below the buttons that made the change, where the person is looking; on the list,
+  // under the card's title (its button is gone once the step is done).
+  const form = formFor(root, op);
+  const holder = form || root;
+  if (holder.querySelector(".pending-mark")) return;
   const mark = document.createElement("p");
   mark.className = "pending-mark";
   mark.textContent = _("Waiting to sync");
-  anchorOf(root).after(mark);
+  if (form) form.append(mark);
+  else anchorOf(root).after(mark);
 }
 
 function show(op) {
@@ -49,7 +61,10 @@ function show(op) {
     if ("note" in op && root.querySelector("#note")) root.querySelector("#note").value = op.note || "";
     if ("stuck" in op && root.querySelector("input[name=stuck]")) root.querySelector("input[name=stuck]").checked = op.stuck;
     if ("stuck_reason" in op && root.querySelector("#stuck_reason")) root.querySelector("#stuck_reason").value = op.stuck_reason || "";
-    pendingMark(root);
+    if ("stuck_category" in op) {
+      root.querySelectorAll("input[name=stuck_category]").forEach((input) => { input.checked = input.value === op.stuck_category; });
+    }
+    pendingMark(root, op);
   }
 }
 
@@ -79,7 +94,11 @@ function changeFrom(form, submitter) {
   if (data.has("note")) return { note: data.get("note") };
   if (data.get("form") === "stuck") {
     const stuck = data.get("stuck") === "1";
-    return { stuck, stuck_reason: stuck ? data.get("stuck_reason") || null : null };
+    return {
+      stuck,
+      stuck_reason: stuck ? data.get("stuck_reason") || null : null,
+      stuck_category: stuck ? data.get("stuck_category") || null : null,
+    };
   }
   return null;
 }

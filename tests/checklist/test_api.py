@@ -17,6 +17,7 @@ STEP_FIELDS = {
     "note",
     "stuck",
     "stuck_reason",
+    "stuck_category",
     "requires",
     "blocked",
 }
@@ -25,7 +26,7 @@ STEP_FIELDS = {
 def test_checklist_shape_and_language(app, joined):
     client, _ = joined(language="uk", stay_plan="short", first_workday_date=None)
     steps = client.get("/api/v1/checklist").get_json()["steps"]
-    assert {s["key"] for s in steps} >= {"register_rni", "health_insurance", "digid"}
+    assert {s["key"] for s in steps} >= {"register_rni", "health_insurance", "digid_rni"}
     for step in steps:
         assert set(step) == STEP_FIELDS
         assert step["status"] == "todo" and step["note"] is None and step["stuck"] is False
