@@ -30,7 +30,7 @@ def test_checklist_shape_and_language(app, joined):
     for step in steps:
         assert set(step) == STEP_FIELDS
         assert step["status"] == "todo" and step["note"] is None and step["stuck"] is False
-    digid = next(s for s in steps if s["key"] == "digid")
+    digid = next(s for s in steps if s["key"] == "digid_rni")
     assert digid["requires"] == ["register_rni"] and digid["blocked"] is True
     rni = next(s for s in steps if s["key"] == "register_rni")
     pack_step = app.extensions["aankomst_pack"].step("register_rni")

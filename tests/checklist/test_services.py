@@ -74,12 +74,17 @@ def test_core_steps_are_on_every_checklist(make_newcomer, ctx):
         "first_workday",
         "worker_rights",
         "bank_account",
-        "digid",
         "healthcare_allowance",
-        "tax_return",
     }
-    for plan in ("short", "medium", "settle"):
-        assert core <= set(keys(build_checklist(make_newcomer(stay_plan=plan), current_pack())))
+    # DigiD and the tax return differ: through the RNI on a short stay, the BRP on a longer one.
+    by_plan = {
+        "short": {"digid_rni", "tax_return_non_resident"},
+        "medium": {"digid", "tax_return"},
+        "settle": {"digid", "tax_return"},
+    }
+    for plan, own in by_plan.items():
+        on_list = set(keys(build_checklist(make_newcomer(stay_plan=plan), current_pack())))
+        assert core | own <= on_list, plan
 
 
 def test_sorted_by_due_date_then_pack_order_undated_last(make_newcomer, ctx):
@@ -117,25 +122,27 @@ def test_overdue_is_judged_by_the_amsterdam_calendar(make_newcomer, ctx):
 def test_step_waits_for_its_prerequisite(make_newcomer, ctx):
     newcomer = make_newcomer(stay_plan="short")
     items = by_key(build_checklist(newcomer, current_pack()))
-    assert items["digid"].blocked
-    assert [s.key for s in items["digid"].blocked_by] == ["register_rni"]  # BRP is not on it
-    assert items["digid"].requires and [s.key for s in items["digid"].requires] == ["register_rni"]
+    assert items["digid_rni"].blocked
+    assert [s.key for s in items["digid_rni"].blocked_by] == ["register_rni"]
+    assert [s.key for s in items["digid_rni"].requires] == ["register_rni"]
     update_step(newcomer, current_pack(), "register_rni", StepChange.of(status="done"))
-    assert not by_key(build_checklist(newcomer, current_pack()))["digid"].blocked
+    assert not by_key(build_checklist(newcomer, current_pack()))["digid_rni"].blocked
 
 
 def test_changing_the_plan_changes_steps_and_dates(make_newcomer, ctx):
     from onboarding.accounts.inputs import Profile
     from onboarding.accounts.services import update_profile
 
-    newcomer = make_newcomer(stay_plan="short")
-    update_profile(
-        newcomer,
-        Profile(language="en", arrival_date=date(2026, 11, 25), stay_plan="settle"),
-    )
-    items = by_key(build_checklist(newcomer, current_pack()))
+    with time_machine.travel(datetime(2026, 12, 10, 11, tzinfo=UTC), tick=False):
+        newcomer = make_newcomer(stay_plan="short")
+        update_profile(
+            newcomer,
+            Profile(language="en", arrival_date=date(2026, 11, 25), stay_plan="settle"),
+        )
+        items = by_key(build_checklist(newcomer, current_pack()))
     assert "register_rni" not in items and "dutch_lessons" in items
-    assert items["register_brp"].due_date == date(2026, 11, 30)
+    # Five days from the day the plan changed, not from arrival.
+    assert items["register_brp"].due_date == date(2026, 12, 15)
 
 
 def test_update_of_a_step_not_on_the_checklist_is_refused(make_newcomer, ctx):

@@ -12,6 +12,8 @@ from onboarding.content import pack_item
 from onboarding.content.check import check_pack
 from onboarding.content.pack import PACKS_DIR, PackError, load_pack
 
+from ..conftest import STAFF_PASSWORD, ApiClient
+
 # A day on which the shipped pack shows only current figures (it was checked then).
 CHECKED_DAY = date(2026, 12, 2)
 
@@ -150,10 +152,8 @@ def test_content_check_warns_30_days_ahead_and_about_old_sources(pack):
 
 
 def test_admins_see_the_same_list_and_coordinators_do_not(app, make_staff, pack):
-    from tests.conftest import STAFF_PASSWORD
-
     day = first_expiry(pack) + timedelta(days=1)
-    client = app.test_client()
+    client = ApiClient(app.test_client())
     with at(day):
         email = make_staff("admin")
         client.post("/api/v1/staff/login", json={"email": email, "password": STAFF_PASSWORD})
@@ -161,7 +161,7 @@ def test_admins_see_the_same_list_and_coordinators_do_not(app, make_staff, pack)
     for finding in check_pack(pack, day):
         assert finding.subject in page
     assert 'role="alert"' in page
-    coordinator = app.test_client()
+    coordinator = ApiClient(app.test_client())
     email = make_staff("coordinator")
     coordinator.post("/api/v1/staff/login", json={"email": email, "password": STAFF_PASSWORD})
     assert coordinator.get("/staff/admin/content").status_code == 403
