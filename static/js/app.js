@@ -6,12 +6,10 @@ import { startPush, stopPush } from "./push.js";
 
 const status = document.getElementById("app-status");
 
-let hideTimer = null;
-
-function say(text, { button = null, onClick = null, brief = false } = {}) {
-  // One line at the bottom of the screen; brief news goes away by itself after a while.
+function say(text, { button = null, onClick = null } = {}) {
+  // One line above the page's content. It stays until the next news: taking it away would
+  // pull the page up under the person's finger.
   if (!status) return;
-  clearTimeout(hideTimer);
   status.textContent = text;
   if (button) {
     const action = document.createElement("button");
@@ -20,8 +18,6 @@ function say(text, { button = null, onClick = null, brief = false } = {}) {
     action.addEventListener("click", onClick);
     status.append(" ", action);
   }
-  // The live region stays in the page (so screen readers announce it); empty means hidden.
-  if (brief) hideTimer = setTimeout(() => { status.textContent = ""; }, 8000);
 }
 
 function ask(worker, message) {
@@ -49,7 +45,7 @@ async function saveForOffline(registration) {
   const key = `aankomst-offline:${list.dataset.offlineKey}`;
   const quiet = () => status?.dataset.prompt === "update"; // never hide the update prompt
   if (localStorage.getItem(key)) {
-    if (!quiet()) say(_("Ready to use offline."), { brief: true });
+    if (!quiet()) say(_("Ready to use offline."));
     return;
   }
   if (!quiet()) say(_("Saving your checklist on this phone for use without internet…"));
@@ -58,7 +54,7 @@ async function saveForOffline(registration) {
   if (quiet()) return;
   if (answer && answer.failed === 0) {
     localStorage.setItem(key, "1");
-    say(_("Ready to use offline."), { brief: true });
+    say(_("Ready to use offline."));
   } else {
     say(_("Not everything could be saved for offline use. It will try again next time."));
   }
