@@ -57,7 +57,7 @@ def test_script_catalog_has_every_script_text_in_the_language(app, client):
     )
 
 
-def test_checklist_lists_every_page_to_save_for_offline(newcomer_client):
+def test_checklist_lists_every_page_to_save_for_offline(app, newcomer_client):
     import html
     import json
     import re
@@ -65,7 +65,9 @@ def test_checklist_lists_every_page_to_save_for_offline(newcomer_client):
     page = newcomer_client.get("/").get_data(as_text=True)
     urls = json.loads(html.unescape(re.search(r'data-offline-urls="([^"]+)"', page).group(1)))
     steps = newcomer_client.get("/api/v1/checklist").get_json()["steps"]
-    assert urls == ["/"] + [f"/steps/{step['key']}" for step in steps] + ["/offline"]
+    help_pages = [f"/help/{page.key}" for page in app.extensions["aankomst_pack"].help_pages]
+    steps = [f"/steps/{step['key']}" for step in steps]
+    assert urls == ["/", *steps, "/help", *help_pages, "/offline"]
 
 
 def test_icons_are_drawn_from_one_source(tmp_path):
