@@ -84,6 +84,7 @@ def test_every_page_type_passes_axe_and_is_photographed(
         ("admin-staff", "/staff/admin/staff"),
         ("audit", "/staff/admin/audit"),
         ("admin-content", "/staff/admin/content"),
+        ("insights", "/staff/insights"),
     ):
         page.goto(server.url + path)
         check(name)
