@@ -2,6 +2,8 @@
 
 import pytest
 
+from onboarding.clock import today_in_amsterdam
+
 from ..conftest import ApiClient
 from .test_lifecycle import ask, make_buddy, newcomer_at
 from .test_profile import body as profile_body
@@ -44,7 +46,8 @@ def world(app, make_api, make_code, make_location, staff_client):
 
 
 REPORT = {"reason": "no_show"}
-HELP = {"date": "2026-01-01", "topic": "digid", "minutes": 5}
+# Help given today: a date that is valid whatever day the suite runs.
+HELP = {"date": today_in_amsterdam().isoformat(), "topic": "digid", "minutes": 5}
 ASK = {"topics": ["digid"], "contact": "x"}
 OFFER, REQUEST = "/api/v1/buddy/offers/{offer_id}", "/api/v1/buddy/requests/{request_id}"
 # (method, path, body, expected status per visitor in VISITORS order). Staff accounts are not
