@@ -129,6 +129,7 @@ def test_export_contains_everything_stored_about_the_person(newcomer_client):
             "note": "Dr. at Voorstraat?",
             "stuck": True,
             "stuck_reason": None,
+            "stuck_category": None,
         }
     ]
     assert len(data["devices"]) == 1
