@@ -14,7 +14,9 @@ checks every import against it:
     checklist
     push
     buddies
-    composition: privacy desk cli worker onboarding
+    checkins
+    questions
+    composition: privacy desk insights cli worker onboarding
 
 - The foundation knows no feature: settings, time, the database, languages, errors and input
   checks, the commit point, the personal-data registry, the content pack, the API blueprint and
@@ -24,7 +26,8 @@ checks every import against it:
   dataclass through the shared `Fields`), answers (`api.py` with its part of the OpenAPI
   document), pages, and its share of personal data, which it registers when the app is created.
 - The composition puts features together: the coordinator's desk, privacy (export, erasure,
-  purge), the command line, the job worker, and `create_app` itself.
+  purge), insights (k-anonymous counts across checklist, check-ins, buddies and questions), the
+  command line, the job worker, and `create_app` itself.
 
 One rule for transactions: services change and flush, never commit. A request commits once,
 after its answer is built (status below 400; anything else rolls back); a CLI command or a job
@@ -130,6 +133,9 @@ def _compose(app: Flask) -> None:
     from .buddies import init_app as buddies_init
     from .buddies import staff_views as buddies_staff_views
     from .buddies import views as buddies_views
+    from .checkins import api as checkins_api
+    from .checkins import init_app as checkins_init
+    from .checkins import views as checkins_views
     from .checklist import api as checklist_api
     from .checklist import init_app as checklist_init
     from .checklist import views as checklist_views
@@ -137,12 +143,17 @@ def _compose(app: Flask) -> None:
     from .codes import views as codes_views
     from .desk import views as desk_views
     from .help import views as help_views
+    from .insights import api as insights_api
+    from .insights import views as insights_views
     from .privacy import api as privacy_api
     from .privacy import views as privacy_views
     from .push import api as push_api
     from .push import init_app as push_init
     from .push import views as push_views
     from .pwa import views as pwa_views
+    from .questions import api as questions_api
+    from .questions import init_app as questions_init
+    from .questions import views as questions_views
     from .staff import api as staff_api
     from .staff import load_staff
     from .staff import views as staff_views
@@ -161,16 +172,37 @@ def _compose(app: Flask) -> None:
         push_views,
         buddies_views,
         buddies_staff_views,
+        checkins_views,
+        questions_views,
         privacy_views,
         desk_views,
+        insights_views,
     ):
         app.register_blueprint(module.bp)
     # Each feature declares its personal data (in the order the export lists it) and more.
-    for init in (accounts_init, checklist_init, buddies_init, push_init):
+    for init in (
+        accounts_init,
+        checklist_init,
+        buddies_init,
+        push_init,
+        checkins_init,
+        questions_init,
+    ):
         init(app)
     api.init_app(
         app,
-        [accounts_api, checklist_api, privacy_api, buddies_api, staff_api, codes_api, push_api],
+        [
+            accounts_api,
+            checklist_api,
+            privacy_api,
+            buddies_api,
+            staff_api,
+            codes_api,
+            push_api,
+            checkins_api,
+            questions_api,
+            insights_api,
+        ],
     )
     errors.init_app(app)
     transactions.init_app(app)

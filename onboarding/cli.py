@@ -115,10 +115,20 @@ staff_cli = AppGroup("staff", help="Staff accounts.")
 @click.option("--role", type=click.Choice(["coordinator", "admin"]), required=True)
 @click.option("--email", required=True)
 @click.option("--location", "location_names", multiple=True, help="May repeat.")
-def staff_create(role: str, email: str, location_names: tuple[str, ...]) -> None:
-    """Create a staff account; the password is the first line of standard input."""
-    from .staff.services import create_staff, find_location
+@click.option(
+    "--languages",
+    default="",
+    help="Languages the person speaks, comma-separated codes: pl,uk,bg,ro,pt_BR,nl,en.",
+)
+def staff_create(role: str, email: str, location_names: tuple[str, ...], languages: str) -> None:
+    """Create a staff account; the password is the first line of standard input. Newcomers see
+    the languages, and questions in them reach the person."""
+    from .staff.services import create_staff, find_location, language_codes
 
+    try:
+        spoken = language_codes(languages)
+    except AppError as error:
+        _fail(str(error.message))
     locations = []
     for name in location_names:
         location = find_location(name)
@@ -126,7 +136,7 @@ def staff_create(role: str, email: str, location_names: tuple[str, ...]) -> None
             _fail(f"No location named {name!r}. Create it first with: location create")
         locations.append(location)
     try:
-        staff = create_staff(email, _password_from_stdin(), role, locations)
+        staff = create_staff(email, _password_from_stdin(), role, locations, spoken)
     except AppError as error:
         _fail(str(error.message))
     commit()

@@ -4,6 +4,7 @@ new feature to them (the privacy package reads this registry; it imports no feat
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, current_app
@@ -19,12 +20,15 @@ class PersonalData:
     export (a dict merged into the whole); `erase(person)` removes or releases what must not
     outlive the person and returns ids of notifications to send once the erasure is committed.
     Rows that the database deletes with the person (ON DELETE CASCADE) need no code in `erase`.
+    `purge(now)` deletes what the feature keeps no longer than its own retention period, for
+    people who still use the app; `purge-inactive` runs it.
     """
 
     feature: str
     models: tuple[type, ...]
     export: Callable[[Any], dict]
     erase: Callable[[Any], list[int]] | None = None
+    purge: Callable[[datetime], int] | None = None
 
 
 def register(app: Flask, part: PersonalData) -> None:

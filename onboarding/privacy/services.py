@@ -51,9 +51,12 @@ def erase_person(newcomer: Newcomer, by: StaffUser | None = None) -> None:
 
 
 def purge_inactive(now=None) -> tuple[int, int]:
-    """Erase accounts not used for AANKOMST_INACTIVE_DAYS and codes long past their end;
-    returns (people, codes)."""
+    """Erase accounts not used for AANKOMST_INACTIVE_DAYS and codes long past their end, and
+    let each feature drop what is past its own retention period; returns (people, codes)."""
     now = now or utcnow()
+    for part in registered():
+        if part.purge is not None:
+            part.purge(now)
     cutoff = now - timedelta(days=current_app.config["AANKOMST_INACTIVE_DAYS"])
     people = db.session.scalars(
         select(Newcomer).where(Newcomer.last_seen_at < cutoff).order_by(Newcomer.id)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..validation import Fields, parse_ids
 from .models import ROLES, Location
 
@@ -35,20 +36,27 @@ class NewStaff:
     role: str
     password: str
     locations: list[Location]
+    languages: list[str]
 
 
 @dataclass(frozen=True)
 class StaffUpdate:
-    """An account switched on or off, and its locations."""
+    """An account switched on or off, its locations, and the languages the person speaks."""
 
     active: bool
     locations: list[Location]
+    languages: list[str]
 
 
 def _ticked_locations(data) -> list[Location]:
     """The locations whose checkboxes were ticked on an admin form."""
     wanted = parse_ids(data.getlist("location_ids"))
     return list(db.session.scalars(select(Location).where(Location.id.in_(wanted))))
+
+
+def _ticked_languages(data) -> list[str]:
+    """The languages whose checkboxes were ticked (anything else is ignored)."""
+    return [code for code in LANGUAGES if code in data.getlist("languages")]
 
 
 def parse_location(data) -> LocationInput:
@@ -79,8 +87,12 @@ def parse_new_staff(data) -> NewStaff:
     role = fields.choice("role", ROLES, required=True)
     password = fields.text("password", 200, required=True)
     fields.check()
-    return NewStaff(email, role, password, _ticked_locations(data))
+    return NewStaff(email, role, password, _ticked_locations(data), _ticked_languages(data))
 
 
 def parse_staff_update(data) -> StaffUpdate:
-    return StaffUpdate(data.get("active") in ("1", "on", "true"), _ticked_locations(data))
+    return StaffUpdate(
+        data.get("active") in ("1", "on", "true"),
+        _ticked_locations(data),
+        _ticked_languages(data),
+    )

@@ -40,6 +40,9 @@ class StaffUser(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # The languages this person speaks (codes of i18n.LANGUAGES, comma-separated): shown to
+    # the newcomers of their locations, and questions in these languages reach them.
+    languages: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locations: Mapped[list[Location]] = relationship(
         secondary=staff_location, order_by=Location.name
@@ -49,6 +52,11 @@ class StaffUser(db.Model):
     def is_admin(self) -> bool:
         """Municipality admins manage every location, the staff accounts and the audit log."""
         return self.role == "admin"
+
+    @property
+    def language_codes(self) -> list[str]:
+        """The languages spoken, as a list of codes."""
+        return [code for code in (self.languages or "").split(",") if code]
 
     def manages(self, location_id: int | None) -> bool:
         """Admins manage every location; a coordinator only the ones assigned to them."""

@@ -10,11 +10,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..clock import utcnow
 from ..errors import AppError, ValidationError
 from ..extensions import db
-from ..i18n import _
+from ..i18n import LANGUAGES, _, normalize_language
 from ..security import hash_token
 from ..validation import parse_id, storable, unstorable_message
 from .inputs import ContactLine, LocationInput, StaffUpdate
-from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser
+from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser, staff_location
 
 PASSWORD_MIN = 12
 
@@ -60,8 +60,36 @@ def _check_password(password: str) -> None:
         )
 
 
+def language_codes(text: str) -> list[str]:
+    """`pl,en` (or `pt-BR`) as the app's language codes in the switcher's order; an unknown code
+    is refused, naming the ones that exist."""
+    codes = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [code for code in codes if normalize_language(code) is None]
+    if unknown:
+        raise AppError(
+            "invalid_input",
+            400,
+            _(
+                "Unknown language code: %(codes)s. Use these: %(known)s.",
+                codes=", ".join(unknown),
+                known=", ".join(LANGUAGES),
+            ),
+        )
+    return ordered_languages(normalize_language(code) for code in codes)
+
+
+def ordered_languages(codes) -> list[str]:
+    """Known language codes, each once, in the order the language switcher shows them."""
+    wanted = set(codes)
+    return [code for code in LANGUAGES if code in wanted]
+
+
 def create_staff(
-    email: str, password: str, role: str, locations: list[Location] | None = None
+    email: str,
+    password: str,
+    role: str,
+    locations: list[Location] | None = None,
+    languages: list[str] | None = None,
 ) -> StaffUser:
     """A coordinator or admin account with a scrypt password hash."""
     email = email.strip().lower()
@@ -79,6 +107,7 @@ def create_staff(
         password_hash=_hash_password(password),
         role=role,
         locations=list(locations or []),
+        languages=",".join(ordered_languages(languages or [])),
     )
     db.session.add(staff)
     db.session.flush()
@@ -216,6 +245,19 @@ def location_for(staff: StaffUser, location_id: object) -> Location:
     return location
 
 
+def languages_spoken_at(location_id: int | None) -> list[str]:
+    """The languages the active staff of a location speak (codes, in the switcher's order), for
+    the newcomers' contact card."""
+    if location_id is None:
+        return []
+    spoken = db.session.scalars(
+        select(StaffUser.languages)
+        .join(staff_location, staff_location.c.staff_id == StaffUser.id)
+        .where(staff_location.c.location_id == location_id, StaffUser.active.is_(True))
+    )
+    return ordered_languages(code for text in spoken for code in (text or "").split(","))
+
+
 def visible_locations(staff: StaffUser | None) -> list[Location]:
     """Coordinators see their own locations; admins and newcomers see all of them."""
     if staff is not None and not staff.is_admin:
@@ -258,16 +300,18 @@ def update_contact_line(staff: StaffUser, location: Location, line: ContactLine)
 
 
 def update_staff_account(admin: StaffUser, account: StaffUser, update: StaffUpdate) -> None:
-    """Switch an account on or off and set its locations."""
+    """Switch an account on or off and set its locations and languages."""
     if account.id == admin.id and not update.active:
         raise AppError("forbidden", 403, _("You cannot switch off your own account."))
     account.active = update.active
     account.locations = update.locations
+    account.languages = ",".join(ordered_languages(update.languages))
     record(
         admin,
         "staff.update",
         detail=f"{account.email}: {'active' if update.active else 'disabled'}, "
-        f"locations {sorted(loc.id for loc in update.locations)}",
+        f"locations {sorted(loc.id for loc in update.locations)}, "
+        f"languages {account.languages or '-'}",
     )
     db.session.flush()
 

@@ -18,6 +18,7 @@ from .services import (
     audit_log,
     authenticate,
     create_staff,
+    languages_spoken_at,
     location_for,
     record,
     save_location,
@@ -102,7 +103,9 @@ def admin_staff():
     def create():
         values = parse_new_staff(request.form)
         try:
-            account = create_staff(values.email, values.password, values.role, values.locations)
+            account = create_staff(
+                values.email, values.password, values.role, values.locations, values.languages
+            )
         except AppError as refused:  # a weak password, or the email is in use
             field = "password" if refused.code == "weak_password" else "email"
             raise ValidationError({field: refused.message}) from None
@@ -154,4 +157,5 @@ def admin_content():
 
 @bp.app_context_processor
 def _staff_context() -> dict:
-    return {"LANGUAGE_NAMES": LANGUAGES}
+    # languages_spoken_at: the contact card of a newcomer's checklist names them.
+    return {"LANGUAGE_NAMES": LANGUAGES, "languages_spoken_at": languages_spoken_at}

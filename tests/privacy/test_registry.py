@@ -34,6 +34,8 @@ def test_every_model_with_personal_data_is_registered(app):
         "checklist",
         "buddies",
         "push",
+        "checkins",
+        "questions",
     }
 
 
@@ -49,6 +51,7 @@ def test_the_export_has_every_features_part_and_erasure_leaves_nothing(
     )
     put(client, profile_body(location))
     client.post("/api/v1/buddy/requests", json={"topics": ["register_gp"], "contact": "signal"})
+    client.post("/api/v1/questions", json={"text": "Where is the town hall?"})
     client.client.open(
         "/api/v1/push/preferences",
         method="PUT",
@@ -67,6 +70,7 @@ def test_the_export_has_every_features_part_and_erasure_leaves_nothing(
         "buddy_help_given",
         "buddy_reports_made",
         "notifications",
+        "questions",
         "not_stored",
     ):
         assert key in export, key

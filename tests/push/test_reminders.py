@@ -86,7 +86,7 @@ def test_reminders_fall_three_days_and_one_day_before_and_once_when_overdue(
         "2026-12-04": "/steps/bike_route",  # the day it became overdue
         "2026-12-05": "/steps/register_brp",  # 1 day
         "2026-12-07": "/steps/register_brp",  # overdue
-        "2026-12-08": None,
+        "2026-12-08": "/",  # day 7: the check-in question (onboarding/checkins)
         "2026-12-09": None,
     }
     for day, url in expected.items():
