@@ -28,11 +28,23 @@ def test_checklist_page_shows_progress_due_dates_and_overdue(app, joined):
 
 
 def test_step_page_shows_everything_from_the_pack_in_the_persons_language(app, joined):
-    client, _ = joined(language="bg")
-    page = client.get("/steps/register_brp").get_data(as_text=True)
-    step = app.extensions["aankomst_pack"].step("register_brp")
-    for text in (step.title, step.summary, *step.why, *step.rights, *step.how, *step.bring):
-        assert translated(app, "bg", text) in page, text
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from onboarding.content import pack_item
+
+    # A day on which the step's figures are current: they are shown, in Bulgarian.
+    with time_machine.travel(datetime(2026, 12, 2, 11, tzinfo=UTC), tick=False):
+        client, _ = joined(language="bg")
+        page = client.get("/steps/register_brp").get_data(as_text=True)
+        step = app.extensions["aankomst_pack"].step("register_brp")
+        for text in (step.title, step.summary):
+            assert translated(app, "bg", text) in page, text
+        with app.test_request_context(headers={"Accept-Language": "bg"}):
+            for text in (*step.why, *step.rights, *step.how, *step.bring):
+                shown = str(pack_item(text))
+                assert shown != str(text) and shown in page, text
     for place in step.places:
         assert place.name in page
     for url in step.sources:
