@@ -91,9 +91,11 @@ def wait_until(page, expression: str, timeout: float = 10.0) -> None:
 
 
 def wait_for_worker(page) -> None:
-    """navigator.serviceWorker.ready can resolve while the worker is still activating."""
+    """navigator.serviceWorker.ready can resolve while the worker is still activating. On a busy
+    machine installing takes a while: the worker saves the shell before it activates."""
     wait_until(
         page,
         "!!navigator.serviceWorker.controller"
         " && navigator.serviceWorker.controller.state === 'activated'",
+        timeout=30.0,
     )
