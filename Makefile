@@ -9,7 +9,7 @@ PORT ?= 5000
 AANKOMST_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export AANKOMST_PUBLIC_URL
 
-.PHONY: run test test-dates install install-dev translations lint format clean browser faketime
+.PHONY: run test test-dates install install-dev translations lint format clean browser faketime nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,15 @@ browser:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Debian's chromium is missing: browser tests will be skipped (and fail in CI)."; fi; }
 
-test: install-dev translations lint browser
+# tests/ops checks the nginx site in deploy/ with `nginx -t` (Debian's nginx; RUNLEVEL=1 keeps
+# the package from starting it).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && RUNLEVEL=1 apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Debian's nginx is missing: the nginx config test will be skipped (and fail in CI)."; fi; }
+
+test: install-dev translations lint browser nginx
 	$(FLASK) i18n check
 	$(BIN)/python -m pytest
 
@@ -68,7 +76,7 @@ faketime:
 	  else echo "Debian's faketime is missing: apt-get install faketime" >&2; exit 1; fi; }
 
 # The monotonic clock stays real: libfaketime 0.9.10 would otherwise hang every lock timeout.
-test-dates: install-dev translations faketime
+test-dates: install-dev translations faketime nginx
 	@for moment in $(TEST_DATES); do \
 	  echo "== the suite at $$moment"; \
 	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= faketime "$$moment" \

@@ -7,7 +7,7 @@ foundation and the composition there is no cycle. tests/test_layers.py reads thi
 checks every import against it:
 
     foundation: config clock extensions i18n errors validation security transactions
-        personal_data forms content api staff pwa templating
+        personal_data forms content api staff pwa templating ops
     help
     codes
     accounts
@@ -20,8 +20,9 @@ checks every import against it:
 
 - The foundation knows no feature: settings, time, the database, languages, errors and input
   checks, the commit point, the personal-data registry, the content pack, the API blueprint and
-  the merge of its document, and staff (locations, accounts, sessions, roles, the audit log and
-  the `location_for`/`staff_required` guards).
+  the merge of its document, staff (locations, accounts, sessions, roles, the audit log and
+  the `location_for`/`staff_required` guards), and operations (health and readiness probes,
+  metrics, JSON request logs, the scheduler's timing rules).
 - A feature owns its models, rules (`services.py`), input parsing (`inputs.py`: form or JSON to a
   dataclass through the shared `Fields`), answers (`api.py` with its part of the OpenAPI
   document), pages, and its share of personal data, which it registers when the app is created.
@@ -46,7 +47,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from . import i18n
+from . import i18n, ops
 from .config import LIMITS_NEED_REDIS, PROJECT_ROOT, load_config, worker_count
 from .content import load_pack
 from .extensions import babel, csrf, db, limiter, migrate
@@ -95,6 +96,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    # First: probes, metrics and the request log wrap everything registered after them.
+    ops.init_app(app)
 
     if app.config["AANKOMST_PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

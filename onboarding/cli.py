@@ -1,8 +1,11 @@
 """Command-line tools: `flask --app wsgi <command>`. Staff-facing, so English only."""
 
 import base64
+import logging
 import subprocess
 import sys
+import time
+from datetime import time as dt_time
 from pathlib import Path
 
 import click
@@ -11,7 +14,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from .config import PROJECT_ROOT
 from .errors import AppError
+from .extensions import db
 from .i18n import LANGUAGES, bcp47, normalize_language
+from .ops import schedule
 from .transactions import commit
 
 BABEL_CFG = PROJECT_ROOT / "babel.cfg"
@@ -281,7 +286,7 @@ buddies_cli = AppGroup("buddies", help="Buddy matching.")
 
 @buddies_cli.command("expire")
 def buddies_expire() -> None:
-    """Move offers nobody answered in time on to the next buddy (run from cron)."""
+    """Move offers nobody answered in time on to the next buddy (the scheduler runs it hourly)."""
     from .buddies.lifecycle import expire_offers
 
     moved = expire_offers()
@@ -293,7 +298,7 @@ def buddies_expire() -> None:
 @with_appcontext
 def purge_inactive_command() -> None:
     """Erase accounts unused for AANKOMST_INACTIVE_DAYS (default 365) and join codes 90 days
-    after they expired or were revoked (run daily from cron)."""
+    after they expired or were revoked (the scheduler runs it daily)."""
     from .privacy.services import purge_inactive
 
     people, codes = purge_inactive()
@@ -319,7 +324,7 @@ reminders_cli = AppGroup("reminders", help="Deadline reminders by web push.")
 
 @reminders_cli.command("send")
 def reminders_send() -> None:
-    """Queue today's reminders and send everything due (run from cron, e.g. every 15 min)."""
+    """Queue today's reminders and send everything due (the scheduler runs it every 15 min)."""
     from .content import current_pack
     from .push.keys import vapid
     from .push.messages import prune
@@ -387,6 +392,68 @@ def worker() -> None:
     Worker([QUEUE], connection=redis_connection(url)).work()
 
 
+# --- scheduler -------------------------------------------------------------------------------
+
+# What `scheduler` runs and when (the README's "Production" section lists the same).
+SCHEDULE = [
+    schedule.Job("reminders", ("reminders", "send"), schedule.Every(15)),
+    schedule.Job("buddies", ("buddies", "expire"), schedule.Every(60, offset=5)),
+    schedule.Job("purge", ("purge-inactive",), schedule.Daily(dt_time(3, 30))),
+]
+scheduler_log = logging.getLogger("aankomst.scheduler")
+
+
+def run_scheduled(app, job: schedule.Job) -> int:
+    """Run one job's command in this process, in an app context of its own; a failure is
+    logged and rolled back, and never stops the scheduler."""
+    with app.app_context():
+        try:
+            app.cli.main(args=list(job.command), prog_name="flask", standalone_mode=False)
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except Exception:
+            scheduler_log.exception("job %s failed", job.name)
+            code = 1
+        finally:
+            db.session.rollback()
+            db.session.remove()
+    level = logging.INFO if code == 0 else logging.WARNING
+    scheduler_log.log(level, "job %s finished", job.name, extra={"job": job.name, "exit": code})
+    return code
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every job once now, then stop (1 if one failed).")
+@with_appcontext
+def scheduler(once: bool) -> None:
+    """Run reminders send every 15 minutes, buddies expire hourly (at :05) and purge-inactive
+    daily at 03:30 Amsterdam time, in one process: no cron needed. Run exactly one."""
+    from .clock import utcnow
+
+    app = current_app._get_current_object()
+    if app.config["AANKOMST_LOG_FORMAT"] == "text" and not scheduler_log.handlers:
+        text = logging.StreamHandler()
+        text.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        scheduler_log.addHandler(text)
+        scheduler_log.setLevel(logging.INFO)
+    if once:
+        failed = [job.name for job in SCHEDULE if run_scheduled(app, job) != 0]
+        if failed:
+            _fail(f"failed: {', '.join(failed)}")
+        return
+    last = utcnow()
+    scheduler_log.info("scheduler started")
+    while True:
+        wake = schedule.next_wakeup(SCHEDULE, last)
+        # Sleep in short steps: a clock that jumps (NTP, a suspended VM) is noticed soon.
+        while (now := utcnow()) < wake:
+            time.sleep(min(60.0, (wake - now).total_seconds()))
+        for job in schedule.due(SCHEDULE, last, now):
+            run_scheduled(app, job)
+        last = now
+
+
 pwa_cli = AppGroup("pwa", help="The installable app.")
 
 
@@ -403,6 +470,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
     app.cli.add_command(purge_inactive_command)
+    app.cli.add_command(scheduler)
     for group in (
         location_cli,
         staff_cli,

@@ -92,6 +92,17 @@ LIMITS_NEED_REDIS = (
 )
 
 
+LOG_FORMATS = ("json", "text")
+
+
+def _log_format(value: str | None, production: bool) -> str:
+    """`json` (one JSON object a line, the default in production) or `text`."""
+    value = (value or ("json" if production else "text")).strip().lower()
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"AANKOMST_LOG_FORMAT must be json or text (got {value!r})")
+    return value
+
+
 def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask configuration from environment variables (listed in the README)."""
     env = os.environ if environ is None else environ
@@ -115,6 +126,9 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "AANKOMST_PUSH_ALLOW_INSECURE": env.get("AANKOMST_PUSH_ALLOW_INSECURE") == "1",
         "REMINDER_DAYS_BEFORE": _days_list(env.get("AANKOMST_REMINDER_DAYS", "3,1")),
         "AANKOMST_INACTIVE_DAYS": _inactive_days(env.get("AANKOMST_INACTIVE_DAYS", "365")),
+        "AANKOMST_LOG_FORMAT": _log_format(env.get("AANKOMST_LOG_FORMAT"), production),
+        # Lets a scraper that is not on this machine read /metrics (Authorization: Bearer ...).
+        "AANKOMST_METRICS_TOKEN": env.get("AANKOMST_METRICS_TOKEN") or None,
         # Newcomers keep their phone: a long session, renewed on every visit.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=180),
         "SESSION_REFRESH_EACH_REQUEST": True,

@@ -6,7 +6,9 @@ def init_app(app) -> None:
     rather than fail on first use."""
     from ..accounts import SettingsSection, add_settings_section
     from ..config import ConfigError
+    from ..ops import watch_queue
     from ..personal_data import PersonalData, register
+    from .jobs import QUEUE
     from .keys import load_vapid
     from .models import PushDelivery, PushMessage, PushPreference, PushSubscription, ReminderLog
     from .services import push_export
@@ -17,6 +19,7 @@ def init_app(app) -> None:
         app, PersonalData("push", models, lambda person: {"notifications": push_export(person)})
     )
     add_settings_section(app, SettingsSection(SECTION, "push/_settings.html", settings_context))
+    watch_queue(app, QUEUE)  # its length in /metrics
 
     value = app.config.get("VAPID_PRIVATE_KEY")
     if value:

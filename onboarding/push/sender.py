@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, or_, select, update
 from ..clock import utcnow
 from ..errors import ValidationError
 from ..extensions import db
+from ..ops.metrics import count_push
 from .endpoints import check_endpoint
 from .keys import vapid
 from .messages import payload
@@ -215,6 +216,7 @@ class _Outcomes:
             )
         }
         gone = set()
+        before = replace(self.summary)  # a copy: what this batch adds goes to /metrics
         for task, (status, retry_after) in zip(tasks, results, strict=True):
             delivery = deliveries.get(task.delivery_id)
             if delivery is None:  # the device was removed meanwhile
@@ -235,6 +237,8 @@ class _Outcomes:
         if gone:
             db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(gone)))
         db.session.commit()
+        for outcome in ("sent", "failed", "removed", "retrying"):
+            count_push(outcome, getattr(self.summary, outcome) - getattr(before, outcome))
 
 
 def send_due(now: datetime | None = None, message_ids: list[int] | None = None) -> Summary:

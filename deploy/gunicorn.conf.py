@@ -1,0 +1,40 @@
+"""gunicorn settings for one Aankomst instance: `gunicorn --config deploy/gunicorn.conf.py
+wsgi:app`. Two instances run behind nginx (deploy/nginx/aankomst.conf), one per port; the
+environment file gives the app its settings (see the README's "Production" section)."""
+
+import os
+
+# AANKOMST_BIND picks the port of this instance (the systemd unit sets it from its name).
+bind = os.environ.get("AANKOMST_BIND", "127.0.0.1:8001")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Threads let a worker keep nginx's upstream connections alive and wait on the database
+# without holding up the next request.
+worker_class = "gthread"
+threads = int(os.environ.get("AANKOMST_THREADS", "4"))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# A request body is at most 256 KiB (MAX_CONTENT_LENGTH); headers stay small.
+limit_request_line = 4094
+limit_request_fields = 100
+
+# No access log here: it would write every path, and join and recovery links carry secrets in
+# theirs. The app writes one JSON line per request (AANKOMST_LOG_FORMAT=json) with the route
+# pattern instead. Errors go to stderr, i.e. the journal.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# nginx on this machine sets X-Forwarded-*; the app reads them with AANKOMST_PROXY_FIX=1.
+# Two instances run as one user: their control sockets would share one path ($HOME/.gunicorn).
+control_socket_disable = True
+forwarded_allow_ips = "127.0.0.1,::1"
+proxy_allow_ips = "127.0.0.1,::1"
+
+
+def child_exit(server, worker):
+    """With PROMETHEUS_MULTIPROC_DIR set, /metrics adds up all processes' counts; a worker
+    that ended leaves its counters but no live gauges."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
