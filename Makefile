@@ -50,13 +50,13 @@ browser:
 	    apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Debian's chromium is missing: browser tests will be skipped (and fail in CI)."; fi; }
 
-# tests/ops checks the nginx site in deploy/ with `nginx -t` (Debian's nginx; RUNLEVEL=1 keeps
-# the package from starting it).
+# tests/ops checks the nginx site in deploy/ with `nginx -t`, and tests/deploy runs it in front of
+# two app instances (Debian's nginx; RUNLEVEL=1 keeps the package from starting it).
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && RUNLEVEL=1 apt-get install -y -qq nginx >/dev/null; \
-	  else echo "Debian's nginx is missing: the nginx config test will be skipped (and fail in CI)."; fi; }
+	  else echo "Debian's nginx is missing: the nginx tests will be skipped (and fail in CI)."; fi; }
 
 test: install-dev translations lint browser nginx
 	$(FLASK) i18n check
