@@ -9,7 +9,8 @@ PORT ?= 5000
 AANKOMST_PUBLIC_URL ?= http://$(HOST):$(PORT)
 export AANKOMST_PUBLIC_URL
 
-.PHONY: run test test-dates install install-dev translations lint format clean browser faketime nginx
+.PHONY: run test test-dates fuzz install install-dev translations lint format clean browser faketime \
+	nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-fuzz: pyproject.toml $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e ".[dev,fuzz]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -82,6 +87,13 @@ test-dates: install-dev translations faketime nginx
 	  TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 TEST_DATABASE_URL= faketime "$$moment" \
 	    $(BIN)/python -m pytest -q -p no:cacheprovider --ignore=tests/browser || exit 1; \
 	done
+
+# Schemathesis against /api/openapi.json (fuzz/): every operation, as anonymous, a newcomer, a
+# coordinator and an admin, with the same bounded cases on every run; fails on any 5xx and on any
+# answer the document does not describe. On a throw-away SQLite database (TEST_DATABASE_URL: that
+# PostgreSQL database, emptied first).
+fuzz: $(VENV)/.installed-fuzz translations
+	$(BIN)/python -m pytest fuzz -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -60,9 +60,9 @@ def make_app(database_url: str, **overrides):
     return create_app(config)
 
 
-@pytest.fixture(scope="session")
-def _schema(database_url):
-    """Build the schema once, through the migrations, as production does."""
+def build_schema(database_url: str) -> None:
+    """Build the schema from nothing, through the migrations, as production does (the fuzz
+    run in fuzz/ uses it too)."""
     from flask_migrate import upgrade
 
     app = make_app(database_url)
@@ -74,6 +74,12 @@ def _schema(database_url):
         upgrade()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """The schema, built once for the whole run."""
+    build_schema(database_url)
     return database_url
 
 

@@ -243,3 +243,14 @@ def test_production_warns_when_several_processes_count_limits_apart(tmp_path, mo
         create_app(load_config(tmp_path, {**config, "REDIS_URL": "redis://127.0.0.1:6379/0"}))
         create_app(load_config(tmp_path, {"SECRET_KEY": "dev", "DATABASE_URL": "sqlite://"}))
     assert "REDIS_URL" not in caplog.text
+
+
+def test_an_id_the_database_cannot_hold_is_a_404_for_every_method(api):
+    # Two methods share the path; the range check once ran after the method check (a 405).
+    for user_id in ("0", "00", "01", "2147483648", "99999999999"):
+        for method in ("POST", "DELETE"):
+            answer = api.call(method, f"/api/v1/buddy/approve/{user_id}")
+            assert answer.status_code == 404, (method, user_id)
+            assert answer.get_json()["error"]["code"] == "not_found"
+    for user_id in ("1", "2147483647"):  # the whole range reaches the view: not signed in
+        assert api.call("DELETE", f"/api/v1/buddy/approve/{user_id}").status_code == 401

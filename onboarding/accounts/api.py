@@ -4,7 +4,16 @@ from flask import Response, g, jsonify
 from flask_wtf.csrf import generate_csrf
 
 from ..api import bp
-from ..api.openapi import CSRF, DATE, LANGUAGE_TAGS, NOT_SIGNED_IN, error, json_content, ref
+from ..api.openapi import (
+    CSRF,
+    DATE,
+    LANGUAGE_TAGS,
+    NOT_SIGNED_IN,
+    error,
+    exact,
+    json_content,
+    ref,
+)
 from ..codes.limits import unknown_code_limit
 from ..validation import json_body
 from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
@@ -61,16 +70,15 @@ OPENAPI = {
                     "201": {
                         "description": "Joined; the recovery code is shown only now",
                         **json_content(
-                            {
-                                "type": "object",
-                                "properties": {
+                            exact(
+                                {
                                     "recovery_code": {"type": "string"},
                                     "csrf_token": {
                                         "type": "string",
                                         "description": "The new session's token",
                                     },
-                                },
-                            }
+                                }
+                            )
                         ),
                     },
                     "400": error("Invalid input"),
@@ -101,13 +109,12 @@ OPENAPI = {
                     "200": {
                         "description": "Signed in",
                         **json_content(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "language": {"type": "string"},
+                            exact(
+                                {
+                                    "language": {"type": "string", "enum": LANGUAGE_TAGS},
                                     "csrf_token": {"type": "string"},
-                                },
-                            }
+                                }
+                            )
                         ),
                     },
                     "400": error("Not a recovery code"),

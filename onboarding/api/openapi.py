@@ -3,6 +3,7 @@ routes beside them (in its api.py), and the merge of those parts into one docume
 
 from flask import Flask, current_app
 
+from ..content import current_pack
 from ..i18n import LANGUAGES, bcp47
 
 LANGUAGE_TAGS = [bcp47(code) for code in LANGUAGES]
@@ -13,6 +14,16 @@ PARTS = "aankomst_openapi_parts"
 
 def ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
+
+
+def exact(properties: dict, optional: tuple[str, ...] = ()) -> dict:
+    """An object with these properties and no others, each always there unless optional."""
+    return {
+        "type": "object",
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+        "properties": properties,
+    }
 
 
 def json_content(schema: dict) -> dict:
@@ -32,35 +43,41 @@ _BASE_PATHS = {
             "responses": {
                 "200": {
                     "description": "The token",
-                    **json_content(
-                        {
-                            "type": "object",
-                            "required": ["csrf_token"],
-                            "properties": {"csrf_token": {"type": "string"}},
-                        }
-                    ),
+                    **json_content(exact({"csrf_token": {"type": "string"}})),
                 }
             },
         }
     },
 }
 _BASE_SCHEMAS = {
-    "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
+    "Error": exact(
+        {
+            "error": exact(
+                {
                     "code": {"type": "string"},
                     "message": {"type": "string", "description": "Translated, for people."},
-                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    "fields": {
+                        "type": "object",
+                        "description": "A translated message per invalid field",
+                        "additionalProperties": {"type": "string"},
+                    },
                 },
-            }
-        },
-    },
+                optional=("fields",),
+            )
+        }
+    ),
 }
+
+
+def _pack_keys() -> dict:
+    """What a step or a help page can be called in the content pack in use (`StepKey`, and
+    `TopicKey` for either)."""
+    pack = current_pack()
+    steps = [step.key for step in pack.steps]
+    return {
+        "StepKey": {"type": "string", "enum": steps},
+        "TopicKey": {"type": "string", "enum": steps + [page.key for page in pack.help_pages]},
+    }
 
 
 # Answers any operation may give, beside the ones its feature lists.
@@ -95,7 +112,7 @@ def add_parts(app: Flask, parts: list[dict]) -> None:
 
 def openapi_document() -> dict:
     """The whole document; a test checks it is valid and covers every API route."""
-    paths, schemas = dict(_BASE_PATHS), dict(_BASE_SCHEMAS)
+    paths, schemas = dict(_BASE_PATHS), {**_BASE_SCHEMAS, **_pack_keys()}
     for part in current_app.extensions.get(PARTS, []):
         paths.update(part["paths"])
         schemas.update(part.get("schemas", {}))

@@ -4,7 +4,7 @@ from flask import Response, g, jsonify, request
 
 from ..accounts import newcomer_required
 from ..api import bp
-from ..api.openapi import CSRF, DATE, error, json_content, ref
+from ..api.openapi import CSRF, DATE, error, exact, json_content, ref
 from ..content import current_pack
 from ..staff import staff_required
 from ..validation import json_body
@@ -198,26 +198,41 @@ def _buddy_action(
 
 
 _USER_ID = [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_LANGUAGES = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": 10,
+    "items": {"type": "string", "pattern": "^[a-z]{2}$", "description": "ISO 639-1"},
+}
+_AVAILABILITY = {"type": "array", "items": {"type": "string", "enum": list(AVAILABILITY)}}
+_STEPS = {"type": "array", "minItems": 1, "items": ref("StepKey")}
+# Steps as stored: a later content pack may no longer have one of them.
+_STORED_STEPS = {"type": "array", "items": {"type": "string"}}
+_PROFILE_FIELDS = {
+    "languages": _LANGUAGES,
+    "location_id": {"type": "integer"},
+    "topics": _STEPS,
+    "availability": {**_AVAILABILITY, "minItems": 1},
+    "capacity": {"type": "integer", "minimum": 1, "maximum": CAPACITY_MAX},
+    "contact": {"type": "string", "minLength": 1, "maxLength": CONTACT_MAX},
+    "supervises_at": {"type": "string", "maxLength": EMPLOYER_MAX, "nullable": True},
+    "coordinates_location_id": {"type": "integer", "nullable": True},
+    "away_until": {**DATE, "nullable": True},
+}
 _BUDDY_PROFILE = {
     "type": "object",
     "required": ["languages", "location_id", "topics", "availability", "capacity", "contact"],
-    "properties": {
-        "user_id": {"type": "integer", "readOnly": True},
-        "approved": {"type": "boolean", "readOnly": True},
-        "languages": {"type": "array", "items": {"type": "string", "pattern": "^[a-z]{2}$"}},
-        "location_id": {"type": "integer"},
-        "topics": {"type": "array", "items": {"type": "string"}},
-        "availability": {
-            "type": "array",
-            "items": {"type": "string", "enum": list(AVAILABILITY)},
-        },
-        "capacity": {"type": "integer", "minimum": 1, "maximum": CAPACITY_MAX},
-        "contact": {"type": "string", "maxLength": CONTACT_MAX},
-        "supervises_at": {"type": "string", "nullable": True},
-        "coordinates_location_id": {"type": "integer", "nullable": True},
-        "away_until": {**DATE, "nullable": True},
-    },
+    "properties": _PROFILE_FIELDS,
 }
+_BUDDY_PROFILE_ANSWER = exact(
+    {
+        "user_id": {"type": "integer"},
+        "approved": {"type": "boolean"},
+        **_PROFILE_FIELDS,
+        "topics": _STORED_STEPS,
+        "away": {"type": "boolean", "description": "away_until is today or later"},
+    }
+)
 _APPROVAL = {
     "parameters": CSRF + _USER_ID,
     "responses": {
@@ -237,7 +252,7 @@ OPENAPI = {
                 "parameters": CSRF,
                 "requestBody": {"required": True, **json_content(_BUDDY_PROFILE)},
                 "responses": {
-                    "200": {"description": "The profile", **json_content(_BUDDY_PROFILE)},
+                    "200": {"description": "The profile", **json_content(_BUDDY_PROFILE_ANSWER)},
                     "400": error("Invalid input"),
                     "401": error("Not signed in"),
                     "409": error("Capacity below the current matches"),
@@ -255,10 +270,14 @@ OPENAPI = {
                             "type": "object",
                             "required": ["topics", "contact"],
                             "properties": {
-                                "topics": {"type": "array", "items": {"type": "string"}},
-                                "contact": {"type": "string", "maxLength": CONTACT_MAX},
-                                "languages": {"type": "array", "items": {"type": "string"}},
-                                "availability": {"type": "array", "items": {"type": "string"}},
+                                "topics": _STEPS,
+                                "contact": {
+                                    "type": "string",
+                                    "minLength": 1,
+                                    "maxLength": CONTACT_MAX,
+                                },
+                                "languages": {**_LANGUAGES, "minItems": 0},
+                                "availability": _AVAILABILITY,
                                 "employer": {"type": "string", "maxLength": EMPLOYER_MAX},
                                 "message": {"type": "string", "maxLength": MESSAGE_MAX},
                             },
@@ -367,8 +386,8 @@ OPENAPI = {
                             "type": "object",
                             "required": ["date", "topic", "minutes"],
                             "properties": {
-                                "date": DATE,
-                                "topic": {"type": "string"},
+                                "date": {**DATE, "description": "Today or in the past year"},
+                                "topic": ref("StepKey"),
                                 "minutes": {
                                     "type": "integer",
                                     "minimum": 1,
@@ -389,7 +408,7 @@ OPENAPI = {
                                 "properties": {
                                     "id": {"type": "integer"},
                                     "date": DATE,
-                                    "topic": {"type": "string"},
+                                    "topic": ref("StepKey"),
                                     "minutes": {"type": "integer", "minimum": 1},
                                 },
                             }
@@ -420,7 +439,7 @@ OPENAPI = {
             "properties": {
                 "id": {"type": "integer"},
                 "state": {"type": "string", "enum": list(REQUEST_STATES)},
-                "topics": {"type": "array", "items": {"type": "string"}},
+                "topics": _STORED_STEPS,
                 "why": {"type": "string", "nullable": True},
                 "buddy": {
                     "type": "object",
@@ -442,7 +461,7 @@ OPENAPI = {
             "properties": {
                 "id": {"type": "integer"},
                 "state": {"type": "string", "enum": list(OFFER_STATES)},
-                "topics": {"type": "array", "items": {"type": "string"}},
+                "topics": _STORED_STEPS,
                 "message": {"type": "string", "nullable": True},
                 "newcomer": {
                     "type": "object",

@@ -108,7 +108,9 @@ _ANSWERED = {
         },
     },
 }
-_KEY = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}]
+_KEY = [
+    {"name": "key", "in": "path", "required": True, "schema": {"type": "string", "enum": _KEYS}}
+]
 
 OPENAPI = {
     "paths": {

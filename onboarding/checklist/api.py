@@ -4,7 +4,7 @@ from flask import g, jsonify
 
 from ..accounts import newcomer_required
 from ..api import bp
-from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, json_content, ref
+from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, exact, json_content, ref
 from ..content import current_pack
 from ..validation import json_body
 from .inputs import NOTE_MAX, OP_ID_MAX, STUCK_REASON_MAX, SYNC_BATCH_MAX, parse_change, parse_ops
@@ -47,12 +47,7 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "Steps",
-                        **json_content(
-                            {
-                                "type": "object",
-                                "properties": {"steps": {"type": "array", "items": ref("Step")}},
-                            }
-                        ),
+                        **json_content(exact({"steps": {"type": "array", "items": ref("Step")}})),
                     },
                     "401": NOT_SIGNED_IN,
                 },
@@ -62,14 +57,7 @@ OPENAPI = {
             "patch": {
                 "summary": "Change one step (counts as made at server time)",
                 "parameters": CSRF
-                + [
-                    {
-                        "name": "key",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    }
-                ],
+                + [{"name": "key", "in": "path", "required": True, "schema": ref("StepKey")}],
                 "requestBody": {"required": True, **json_content(ref("StepChange"))},
                 "responses": {
                     "200": {"description": "The step", **json_content(ref("Step"))},
@@ -93,23 +81,9 @@ OPENAPI = {
         },
     },
     "schemas": {
-        "Step": {
-            "type": "object",
-            "required": [
-                "key",
-                "title",
-                "summary",
-                "status",
-                "due_date",
-                "overdue",
-                "note",
-                "stuck",
-                "stuck_reason",
-                "requires",
-                "blocked",
-            ],
-            "properties": {
-                "key": {"type": "string"},
+        "Step": exact(
+            {
+                "key": ref("StepKey"),
                 "title": {"type": "string"},
                 "summary": {"type": "string"},
                 "status": {"type": "string", "enum": list(STATUSES)},
@@ -124,10 +98,10 @@ OPENAPI = {
                     "enum": [*STUCK_CATEGORIES, None],
                     "nullable": True,
                 },
-                "requires": {"type": "array", "items": {"type": "string"}},
+                "requires": {"type": "array", "items": ref("StepKey")},
                 "blocked": {"type": "boolean"},
-            },
-        },
+            }
+        ),
         "StepChange": {
             "type": "object",
             "minProperties": 1,
@@ -167,25 +141,23 @@ OPENAPI = {
                 }
             },
         },
-        "SyncResponse": {
-            "type": "object",
-            "properties": {
+        "SyncResponse": exact(
+            {
                 "results": {
                     "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["op_id", "result"],
-                        "properties": {
+                    "items": exact(
+                        {
                             "op_id": {"type": "string", "nullable": True},
                             "result": {
                                 "type": "string",
                                 "enum": ["applied", "duplicate", "superseded", "invalid"],
                             },
-                            "error": {"type": "string"},
+                            "error": {"type": "string", "description": "Why, when invalid"},
                         },
-                    },
+                        optional=("error",),
+                    ),
                 }
-            },
-        },
+            }
+        ),
     },
 }

@@ -5,7 +5,7 @@ from dataclasses import asdict
 from flask import Response, g, jsonify, request
 
 from ..api import bp
-from ..api.openapi import CSRF, DATE, error, json_content, ref
+from ..api.openapi import CSRF, DATE, LANGUAGE_TAGS, error, exact, json_content, ref
 from ..errors import AppError
 from ..i18n import _
 from ..staff import staff_required
@@ -95,6 +95,7 @@ def _image(kind: str) -> dict:
                 "200": {"description": "The image", "content": {kind: {}}},
                 **_STAFF_ONLY,
                 "404": error("Unknown code"),
+                "410": error("Unreadable since SECRET_KEY changed: issue a new code"),
             },
         }
     }
@@ -110,12 +111,7 @@ OPENAPI = {
                 "responses": {
                     "201": {
                         "description": "The codes",
-                        **json_content(
-                            {
-                                "type": "object",
-                                "properties": {"codes": {"type": "array", "items": ref("Code")}},
-                            }
-                        ),
+                        **json_content(exact({"codes": {"type": "array", "items": ref("Code")}})),
                     },
                     "400": error("Invalid input"),
                     **_STAFF_ONLY,
@@ -135,12 +131,7 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "The codes",
-                        **json_content(
-                            {
-                                "type": "object",
-                                "properties": {"codes": {"type": "array", "items": ref("Code")}},
-                            }
-                        ),
+                        **json_content(exact({"codes": {"type": "array", "items": ref("Code")}})),
                     },
                     **_STAFF_ONLY,
                     "400": error("location_id is not a number"),
@@ -163,33 +154,27 @@ OPENAPI = {
         "/api/v1/codes/{code_id}/qr.svg": _image("image/svg+xml"),
     },
     "schemas": {
-        "Code": {
-            "type": "object",
-            "required": [
-                "id",
-                "token",
-                "url",
-                "qr_png_url",
-                "qr_svg_url",
-                "max_uses",
-                "expires_at",
-            ],
-            "properties": {
+        "Code": exact(
+            {
                 "id": {"type": "integer"},
                 "location_id": {"type": "integer"},
-                "token": {"type": "string", "nullable": True},
+                "token": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "null once SECRET_KEY changed",
+                },
                 "url": {"type": "string", "nullable": True},
                 "qr_png_url": {"type": "string"},
                 "qr_svg_url": {"type": "string"},
-                "max_uses": {"type": "integer"},
-                "uses": {"type": "integer"},
+                "max_uses": {"type": "integer", "minimum": 1},
+                "uses": {"type": "integer", "minimum": 0},
                 "state": {"type": "string", "enum": ["active", "used_up", "expired", "revoked"]},
-                "language": {"type": "string", "nullable": True},
+                "language": {"type": "string", "enum": [*LANGUAGE_TAGS, None], "nullable": True},
                 "arrival_date": {**DATE, "nullable": True},
                 "expires_at": {"type": "string", "format": "date-time"},
                 "created_at": {"type": "string", "format": "date-time"},
-            },
-        },
+            }
+        ),
         "CodeRequest": {
             "type": "object",
             "required": ["location_id"],
@@ -204,8 +189,8 @@ OPENAPI = {
                     "maximum": EXPIRY_DAYS_MAX,
                     "default": DEFAULT_EXPIRY_DAYS,
                 },
-                "language": {"type": "string"},
-                "arrival_date": DATE,
+                "language": {"type": "string", "enum": LANGUAGE_TAGS},
+                "arrival_date": {**DATE, "description": "At most a year before or after today"},
             },
         },
     },

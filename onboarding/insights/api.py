@@ -3,7 +3,8 @@
 from flask import g, jsonify
 
 from ..api import bp
-from ..api.openapi import DATE, LANGUAGE_TAGS, NOT_SIGNED_IN, error, json_content, ref
+from ..api.openapi import DATE, LANGUAGE_TAGS, NOT_SIGNED_IN, error, exact, json_content, ref
+from ..checkins.models import CATEGORIES as CHECKIN_CATEGORIES
 from ..checklist.models import STUCK_CATEGORIES
 from ..staff.services import forbidden_error, not_signed_in_error
 from .anonymity import K
@@ -21,24 +22,18 @@ def api_insights():
 
 COUNT = {
     "type": "integer",
+    "minimum": 0,
     "nullable": True,
     "description": f"0 or at least {K}; null when from 1 to {K - 1} or when it could reveal one",
 }
 
 
-def _counts(*names: str) -> dict:
-    return {
-        "type": "object",
-        "required": [*names, "suppressed"],
-        "properties": {**dict.fromkeys(names, COUNT), "suppressed": {"type": "boolean"}},
-    }
+def _counts(*names: str, **more: dict) -> dict:
+    return exact({**dict.fromkeys(names, COUNT), **more, "suppressed": {"type": "boolean"}})
 
 
-def _count_map(keys=None) -> dict:
-    schema = {"type": "object", "additionalProperties": COUNT}
-    if keys:
-        schema["properties"] = dict.fromkeys(keys, COUNT)
-    return schema
+_COUNT_BY_KEY = {"type": "object", "additionalProperties": COUNT}
+_BUDDY_COUNTS = ("made", "matched", "unmatched")
 
 
 OPENAPI = {
@@ -66,75 +61,45 @@ OPENAPI = {
         }
     },
     "schemas": {
-        "Insights": {
-            "type": "object",
-            "required": [
-                "k",
-                "people",
-                "steps",
-                "brp_median_days",
-                "buddy_requests",
-                "checkins",
-                "questions",
-            ],
-            "properties": {
+        "Insights": exact(
+            {
                 "k": {"type": "integer", "enum": [K]},
                 "people": COUNT,
                 "suppressed": {"type": "boolean"},
                 "steps": {
                     "type": "array",
-                    "items": {
-                        "allOf": [
-                            _counts("applies", "done", "skipped", "stuck"),
-                            {
-                                "type": "object",
-                                "required": ["key", "stuck_categories"],
-                                "properties": {
-                                    "key": {"type": "string"},
-                                    "stuck_categories": _count_map(STUCK_CATEGORIES),
-                                },
-                            },
-                        ]
-                    },
+                    "items": _counts(
+                        "applies",
+                        "done",
+                        "skipped",
+                        "stuck",
+                        key=ref("StepKey"),
+                        stuck_categories=exact(dict.fromkeys(STUCK_CATEGORIES, COUNT)),
+                    ),
                 },
                 "brp_median_days": {"type": "number", "nullable": True},
-                "buddy_requests": {
-                    "allOf": [
-                        _counts("made", "matched", "unmatched"),
-                        {
-                            "type": "object",
-                            "properties": {
-                                "by_language": {
-                                    "type": "object",
-                                    "additionalProperties": _counts("made", "matched", "unmatched"),
-                                }
-                            },
-                        },
-                    ]
-                },
-                "checkins": {
-                    "type": "object",
-                    "additionalProperties": {
+                "buddy_requests": _counts(
+                    *_BUDDY_COUNTS,
+                    by_language={
                         "type": "object",
-                        "required": ["answers", "mean", "categories", "suppressed"],
-                        "properties": {
-                            "answers": COUNT,
-                            "mean": {"type": "number", "nullable": True},
-                            "categories": _count_map(),
-                            "suppressed": {"type": "boolean"},
-                        },
+                        "description": "By ISO 639-1 code",
+                        "additionalProperties": _counts(*_BUDDY_COUNTS),
                     },
-                },
-                "questions": {
-                    "type": "object",
-                    "required": ["asked", "topics", "suppressed"],
-                    "properties": {
-                        "asked": COUNT,
-                        "topics": _count_map(),
-                        "suppressed": {"type": "boolean"},
-                    },
-                },
-            },
-        }
+                ),
+                "checkins": exact(
+                    {
+                        topic: _counts(
+                            "answers",
+                            mean={"type": "number", "minimum": 1, "maximum": 5, "nullable": True},
+                            categories=exact(dict.fromkeys(categories, COUNT)),
+                        )
+                        for topic, categories in CHECKIN_CATEGORIES.items()
+                    }
+                ),
+                "questions": _counts(
+                    "asked", topics={**_COUNT_BY_KEY, "description": "Non-zero, by topic key"}
+                ),
+            }
+        )
     },
 }

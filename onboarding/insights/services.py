@@ -13,7 +13,7 @@ from ..buddies.models import BuddyOffer, BuddyRequest
 from ..checkins.models import CATEGORIES as CHECKIN_TOPICS
 from ..checkins.models import CheckinAnswer
 from ..checklist.models import STUCK_CATEGORIES, StepProgress
-from ..clock import amsterdam_date
+from ..clock import AMSTERDAM, amsterdam_date
 from ..content import Pack
 from ..extensions import db
 from ..questions.models import Question
@@ -22,7 +22,8 @@ from ..staff.services import location_for, visible_locations
 from .anonymity import CountTable, K
 from .inputs import InsightFilters
 
-AMSTERDAM_MIDNIGHT = time(0, 0)
+# Aware, as every stored time is: a `since` day starts at midnight in Amsterdam.
+AMSTERDAM_MIDNIGHT = time(0, 0, tzinfo=AMSTERDAM)
 
 
 @dataclass

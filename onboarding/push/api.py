@@ -5,7 +5,7 @@ from functools import wraps
 from flask import Response, g, jsonify
 
 from ..api import bp
-from ..api.openapi import CSRF, error, json_content
+from ..api.openapi import CSRF, error, exact, json_content
 from ..errors import AppError
 from ..i18n import _
 from ..validation import json_body
@@ -84,14 +84,14 @@ _SUBSCRIPTION = {
         },
     },
 }
-_PREFERENCES = {
-    "type": "object",
-    "properties": {
-        "reminders": {"type": "boolean"},
-        "quiet_start": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-        "quiet_end": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
-    },
+_HOUR_MINUTE = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+_PREFERENCE_FIELDS = {
+    "reminders": {"type": "boolean"},
+    "quiet_start": _HOUR_MINUTE,
+    "quiet_end": _HOUR_MINUTE,
 }
+_PREFERENCES = exact(_PREFERENCE_FIELDS)
+_PREFERENCES_CHANGE = {"type": "object", "properties": _PREFERENCE_FIELDS}
 _SIGNED_IN = error("Not signed in (newcomer or staff)")
 
 
@@ -103,9 +103,7 @@ OPENAPI = {
                 "responses": {
                     "200": {
                         "description": "Uncompressed P-256 point, base64url without padding",
-                        **json_content(
-                            {"type": "object", "properties": {"public_key": {"type": "string"}}}
-                        ),
+                        **json_content(exact({"public_key": {"type": "string"}})),
                     },
                     "503": error("Push is not configured on this server"),
                 },
@@ -119,14 +117,7 @@ OPENAPI = {
                 "responses": {
                     "201": {
                         "description": "Stored",
-                        **json_content(
-                            {
-                                "type": "object",
-                                "required": ["endpoint"],
-                                "additionalProperties": False,
-                                "properties": {"endpoint": {"type": "string"}},
-                            }
-                        ),
+                        **json_content(exact({"endpoint": {"type": "string"}})),
                     },
                     "400": error("Invalid subscription or endpoint"),
                     "401": _SIGNED_IN,
@@ -162,7 +153,7 @@ OPENAPI = {
             "put": {
                 "summary": "Change any of the preferences",
                 "parameters": CSRF,
-                "requestBody": {"required": True, **json_content(_PREFERENCES)},
+                "requestBody": {"required": True, **json_content(_PREFERENCES_CHANGE)},
                 "responses": {
                     "200": {"description": "The preferences", **json_content(_PREFERENCES)},
                     "400": error("Invalid input, e.g. a time that is not HH:MM"),

@@ -3,10 +3,11 @@
 from flask import Response, g, jsonify
 
 from ..api import bp
-from ..api.openapi import CSRF, error, json_content
+from ..api.openapi import CSRF, error, exact, json_content
 from ..validation import json_body
 from . import not_signed_in_error, sign_in_staff, sign_out_staff, staff_required
 from .limits import failed_login_limits
+from .models import ROLES
 from .services import authenticate, record, visible_locations
 
 
@@ -77,14 +78,13 @@ OPENAPI = {
                     "200": {
                         "description": "Logged in",
                         **json_content(
-                            {
-                                "type": "object",
-                                "properties": {
-                                    "role": {"type": "string", "enum": ["coordinator", "admin"]},
+                            exact(
+                                {
+                                    "role": {"type": "string", "enum": list(ROLES)},
                                     "email": {"type": "string"},
                                     "location_ids": {"type": "array", "items": {"type": "integer"}},
-                                },
-                            }
+                                }
+                            )
                         ),
                     },
                     "401": error("Wrong email or password (one message for both)"),
@@ -107,23 +107,21 @@ OPENAPI = {
                     "200": {
                         "description": "Locations",
                         **json_content(
-                            {
-                                "type": "object",
-                                "properties": {
+                            exact(
+                                {
                                     "locations": {
                                         "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
+                                        "items": exact(
+                                            {
                                                 "id": {"type": "integer"},
                                                 "name": {"type": "string"},
                                                 "village": {"type": "string"},
                                                 "address": {"type": "string", "nullable": True},
-                                            },
-                                        },
+                                            }
+                                        ),
                                     }
-                                },
-                            }
+                                }
+                            )
                         ),
                     },
                     "401": error("Not signed in"),

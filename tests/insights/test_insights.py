@@ -1,6 +1,10 @@
 """The municipality's insights: counts per step, stuck reasons, check-ins, buddy requests and
 questions, never one person. Small counts read "fewer than 5"; access follows locations."""
 
+from datetime import UTC, datetime
+
+import time_machine
+
 from ..conftest import join_body
 
 STEP = "register_gp"
@@ -105,3 +109,18 @@ def test_admins_see_every_location_together(make_api, make_code, make_location, 
     assert total is not None and total >= 6
     page = admin.get("/staff/insights").get_data(as_text=True)
     assert "North" in page and "South" in page
+
+
+def test_since_counts_the_people_who_joined_from_midnight_in_amsterdam(
+    make_api, make_code, make_location, staff_client
+):
+    location = make_location("Sinds")
+    # 23:30 on 1 July and 00:30 on 2 July in Amsterdam (summer time: UTC+2).
+    with time_machine.travel(datetime(2027, 7, 1, 21, 30, tzinfo=UTC), tick=False):
+        join_people(make_api, make_code, location, 5)
+    with time_machine.travel(datetime(2027, 7, 1, 22, 30, tzinfo=UTC), tick=False):
+        join_people(make_api, make_code, location, 5)
+        admin = staff_client("admin")
+        since = f"/api/v1/insights?location_id={location}&since="
+        assert admin.get(since + "2027-07-02").get_json()["people"] == 5
+        assert admin.get(since + "2027-07-01").get_json()["people"] == 10
