@@ -47,7 +47,7 @@ from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
-from . import i18n, ops
+from . import i18n, ops, transactions
 from .config import LIMITS_NEED_REDIS, PROJECT_ROOT, load_config, worker_count
 from .content import load_pack
 from .extensions import babel, csrf, db, limiter, migrate
@@ -71,8 +71,7 @@ def _tune_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        transactions.sqlite_begin(connection)
 
 
 class IdConverter(IntegerConverter):
@@ -135,7 +134,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _compose(app: Flask) -> None:
     """Wire the features and the composition on top of them into the app, bottom up."""
-    from . import api, cli, errors, security, templating, transactions
+    from . import api, cli, errors, security, templating
     from .accounts import api as accounts_api
     from .accounts import init_app as accounts_init
     from .accounts import load_newcomer

@@ -131,7 +131,8 @@ def load_config(instance_path: Path, environ: dict[str, str] | None = None) -> d
         "AANKOMST_METRICS_TOKEN": env.get("AANKOMST_METRICS_TOKEN") or None,
         # Newcomers keep their phone: a long session, renewed on every visit.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=180),
-        "SESSION_REFRESH_EACH_REQUEST": True,
+        # The cookie goes out again when the session changes or is renewed (at most daily).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -4,11 +4,20 @@ The newcomer's saved choice wins, then the session, then Accept-Language, then E
 """
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_skeleton
 from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
-from flask_babel import format_datetime, get_locale, gettext, lazy_gettext, ngettext, pgettext
+from flask_babel import (
+    format_datetime,
+    get_locale,
+    get_translations,
+    gettext,
+    lazy_gettext,
+    ngettext,
+    pgettext,
+)
 
 from .clock import amsterdam_date
 
@@ -75,7 +84,13 @@ def format_day(value: date | None, skeleton: str = "yMMMEd") -> str:
     """A date written the way the reader's language writes it, e.g. `Fri 27 Nov 2026`."""
     if value is None:
         return ""
-    return format_skeleton(skeleton, value, locale=str(get_locale()))
+    return _formatted_day(skeleton, value, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(skeleton: str, value: date, locale: str) -> str:
+    """Babel finds the pattern anew on every call; a checklist shows the same few dates."""
+    return format_skeleton(skeleton, value, locale=locale)
 
 
 def next_page(target: str | None, language: str | None) -> str:
@@ -108,8 +123,31 @@ def switch_language():
     return redirect(next_page(request.form.get("next"), code), code=303)
 
 
+CATALOG = "aankomst_catalog"
+
+
+def _catalog():
+    """This request's catalog. Flask-Babel looks it up anew on every call, and a page calls
+    `_()` dozens of times; kept per locale, so `force_locale` still switches it."""
+    locale = get_locale()
+    kept = g.get(CATALOG)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        setattr(g, CATALOG, kept)
+    return kept[1]
+
+
 def init_app(app) -> None:
     """Expose language helpers to templates."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _catalog().ugettext(text),
+        ngettext=lambda singular, plural, n: _catalog().ungettext(singular, plural, n),
+        pgettext=lambda context, text: _catalog().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _catalog().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         current_language=current_language,

@@ -6,12 +6,19 @@ calls `commit()` once at its end. Work that must only follow a stored change, su
 the notifications a change queued, is registered with `after_commit`: it runs after that commit
 (in a request, once the response has been sent) and is dropped on a rollback. Because the answer
 is built inside the transaction, it never reads rows another request erased in the meantime.
+
+Pages and answers that only show something are marked `@read_only`. On SQLite their
+transaction reads without the database's single write lock, so they run side by side instead of
+one after the other, and the connection refuses writes (`PRAGMA query_only`), so a write that
+slipped into such a view fails in every test rather than only under load. Every other
+transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`), so two writers
+never deadlock. PostgreSQL needs neither.
 """
 
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app
-from sqlalchemy import event
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import Connection, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -19,6 +26,43 @@ from .errors import database_unavailable
 from .extensions import db
 
 AFTER_COMMIT = "aankomst_after_commit"
+READ_ONLY = "aankomst_read_only"
+WRITING = "aankomst_writing"
+
+
+def read_only(view: Callable) -> Callable:
+    """Mark a view that only shows something (for GET and HEAD; see the module docstring)."""
+    setattr(view, READ_ONLY, True)
+    return view
+
+
+def reads_only() -> bool:
+    """Whether the current request is a read-only one that has not had to write after all."""
+    if not has_request_context() or request.method not in ("GET", "HEAD") or g.get(WRITING):
+        return False
+    return getattr(current_app.view_functions.get(request.endpoint), READ_ONLY, False)
+
+
+def begin_writing() -> bool:
+    """A read-only request that must write after all (a session renewed once a day): on SQLite
+    its read transaction ends, and the next statement begins one with the write lock. True when
+    that happened: what was loaded before must be read again."""
+    if not reads_only():
+        return False
+    g.setdefault(WRITING, True)
+    if db.engine.dialect.name != "sqlite":
+        return False
+    db.session.rollback()
+    return True
+
+
+def sqlite_begin(connection: Connection) -> None:
+    """Begin a transaction on SQLite the way the request needs (see the module docstring)."""
+    reading = reads_only()
+    if connection.info.get("query_only", False) != reading:
+        connection.exec_driver_sql(f"PRAGMA query_only = {int(reading)}")
+        connection.info["query_only"] = reading
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -39,7 +39,9 @@ def load_newcomer() -> None:
     if request.endpoint == "static":
         g.newcomer = None
         return
-    g.newcomer = newcomer_for_session(session.get(SESSION_KEY))
+    g.newcomer, renewed = newcomer_for_session(session.get(SESSION_KEY))
+    if renewed:
+        session.modified = True  # the cookie's expiry moves with the session's
 
 
 def sign_in(newcomer) -> None:

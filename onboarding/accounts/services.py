@@ -4,7 +4,8 @@ import secrets
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm import joinedload
 
 from ..clock import iso, today_in_amsterdam, years_before
 from ..codes.services import redeem_code
@@ -12,13 +13,16 @@ from ..errors import AppError
 from ..extensions import db, utcnow
 from ..i18n import _
 from ..security import hash_token, keyed_digest
+from ..transactions import begin_writing
 from .inputs import Profile
 from .models import DeviceSession, Newcomer, RecoveryToken
 
 # Crockford's base32: no I, L, O or U, so a code copied by hand is read back right.
 _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _RECOVERY_LENGTH = 16
-SESSION_RENEW_AFTER = timedelta(hours=1)
+# A device's session (and its cookie) is renewed at most once a day: one write a day per phone,
+# not one per request.
+SESSION_RENEW_AFTER = timedelta(days=1)
 
 
 def lives_here_long(newcomer: Newcomer, today: date | None = None) -> bool:
@@ -111,22 +115,34 @@ def start_session(newcomer: Newcomer) -> str:
     return token
 
 
-def newcomer_for_session(token: str | None) -> Newcomer | None:
-    """The newcomer of a live session, renewing it (at most hourly, to spare writes)."""
+# Built once: it runs on every request of a signed-in phone.
+_SESSION_BY_HASH = (
+    select(DeviceSession)
+    .where(DeviceSession.token_hash == bindparam("token_hash"))
+    .options(joinedload(DeviceSession.newcomer).joinedload(Newcomer.location))
+)
+
+
+def newcomer_for_session(token: str | None) -> tuple[Newcomer | None, bool]:
+    """The newcomer of a live session (one query, with their location), and whether the session
+    was renewed just now, so that the cookie is sent again with the new expiry."""
     if not token:
-        return None
-    device = db.session.scalar(
-        select(DeviceSession).where(DeviceSession.token_hash == hash_token(token))
-    )
+        return None, False
+    device = db.session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
     now = utcnow()
     if device is None or device.expires_at <= now:
-        return None
-    if now - device.last_seen_at >= SESSION_RENEW_AFTER:
+        return None, False
+    renewed = now - device.last_seen_at >= SESSION_RENEW_AFTER
+    if renewed:
+        if begin_writing():
+            device = db.session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
+            if device is None:
+                return None, False
         device.last_seen_at = now
         device.expires_at = now + current_app.config["PERMANENT_SESSION_LIFETIME"]
         device.newcomer.last_seen_at = now
         db.session.flush()
-    return device.newcomer
+    return device.newcomer, renewed
 
 
 def end_session(token: str | None) -> None:

@@ -5,6 +5,7 @@ them in, so this package knows no feature."""
 from flask import Blueprint, Flask, jsonify
 from flask_wtf.csrf import generate_csrf
 
+from ..transactions import read_only
 from .openapi import add_parts, openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -12,6 +13,7 @@ docs_bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
 
 @bp.get("/csrf")
+@read_only
 def csrf_token():
     """A token for the X-CSRFToken header of unsafe requests."""
     response = jsonify({"csrf_token": generate_csrf()})

@@ -4,7 +4,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import Date, bindparam, delete, literal_column, null, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Newcomer
@@ -65,6 +65,17 @@ def switched_off(newcomer: Newcomer) -> bool:
     return db.session.get(CheckinPause, (newcomer.id, NEVER)) is not None
 
 
+# One query for both, built once: the checklist page asks on every visit.
+_PAUSES_AND_ANSWERS = union_all(
+    select(CheckinPause.key, CheckinPause.until, literal_column("'pause'")).where(
+        CheckinPause.newcomer_id == bindparam("newcomer_id")
+    ),
+    select(CheckinAnswer.key, null().cast(Date), literal_column("'answer'")).where(
+        CheckinAnswer.newcomer_id == bindparam("newcomer_id")
+    ),
+)
+
+
 def due_checkins(newcomer: Newcomer, today: date | None = None) -> list[Checkin]:
     """Open check-ins not answered, not put off to a later day, and not switched off; earliest
     day first."""
@@ -72,20 +83,14 @@ def due_checkins(newcomer: Newcomer, today: date | None = None) -> list[Checkin]
     open_now = [c for c in CHECKINS if is_open(c, newcomer, today)]
     if not open_now:
         return []
-    pauses = dict(
-        db.session.execute(
-            select(CheckinPause.key, CheckinPause.until).where(
-                CheckinPause.newcomer_id == newcomer.id
-            )
-        ).all()
-    )
+    pauses, answered = {}, set()
+    for key, until, kind in db.session.execute(_PAUSES_AND_ANSWERS, {"newcomer_id": newcomer.id}):
+        if kind == "answer":
+            answered.add(key)
+        else:
+            pauses[key] = until
     if NEVER in pauses:
         return []
-    answered = set(
-        db.session.scalars(
-            select(CheckinAnswer.key).where(CheckinAnswer.newcomer_id == newcomer.id)
-        )
-    )
     return [
         c
         for c in open_now

@@ -6,19 +6,20 @@ from ..accounts import newcomer_required
 from ..api import bp
 from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, exact, json_content, ref
 from ..content import current_pack
+from ..transactions import read_only
 from ..validation import json_body
 from .inputs import NOTE_MAX, OP_ID_MAX, STUCK_REASON_MAX, SYNC_BATCH_MAX, parse_change, parse_ops
 from .models import STATUSES, STUCK_CATEGORIES
-from .present import item_json
+from .present import checklist_json, item_json
 from .services import apply_sync, build_checklist, update_step
 
 
 @bp.get("/checklist")
+@read_only
 @newcomer_required
 def api_checklist():
     """The person's steps, by due date."""
-    items = build_checklist(g.newcomer, current_pack())
-    return jsonify({"steps": [item_json(item) for item in items]})
+    return jsonify(checklist_json(build_checklist(g.newcomer, current_pack())))
 
 
 @bp.patch("/checklist/<key>")

@@ -1,6 +1,6 @@
 """The checklist as the API shows it."""
 
-from ..content import pack_text
+from ..content import pack_texts
 from ..i18n import _l
 from .services import ChecklistItem
 
@@ -15,20 +15,29 @@ STUCK_CATEGORY_LABELS = {
 }
 
 
-def item_json(item: ChecklistItem) -> dict:
-    """A step as the API documents it (see the OpenAPI document), in the reader's language."""
+def item_json(item: ChecklistItem, texts: dict[str, str] | None = None) -> dict:
+    """A step as the API documents it (see the OpenAPI document), in the reader's language
+    (`texts`: the pack's texts in that language, when the caller has them already)."""
+    texts = pack_texts() if texts is None else texts
+    step = item.step
     return {
         "key": item.key,
-        "title": pack_text(item.step.title),
-        "summary": pack_text(item.step.summary),
+        "title": texts.get(step.title, step.title),
+        "summary": texts.get(step.summary, step.summary),
         "status": item.status,
         "due_date": item.due_date.isoformat() if item.due_date else None,
-        "due_kind": item.step.due.kind,
+        "due_kind": step.due.kind,
         "overdue": item.overdue,
         "note": item.note,
         "stuck": item.stuck,
         "stuck_reason": item.stuck_reason,
         "stuck_category": item.stuck_category,
-        "requires": [step.key for step in item.requires],
+        "requires": [required.key for required in item.requires],
         "blocked": item.blocked,
     }
+
+
+def checklist_json(items: list[ChecklistItem]) -> dict:
+    """The whole checklist as `GET /api/v1/checklist` answers it."""
+    texts = pack_texts()
+    return {"steps": [item_json(item, texts) for item in items]}

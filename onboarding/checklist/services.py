@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Newcomer
@@ -58,8 +58,13 @@ def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
     ]
 
 
+# Built once: the checklist is read on every visit, and building a statement costs more than
+# running it.
+_PROGRESS_OF = select(StepProgress).where(StepProgress.newcomer_id == bindparam("newcomer_id"))
+
+
 def _progress_by_key(newcomer: Newcomer) -> dict[str, StepProgress]:
-    rows = db.session.scalars(select(StepProgress).where(StepProgress.newcomer_id == newcomer.id))
+    rows = db.session.scalars(_PROGRESS_OF, {"newcomer_id": newcomer.id})
     return {row.step_key: row for row in rows}
 
 

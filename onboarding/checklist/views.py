@@ -8,6 +8,7 @@ from ..errors import ValidationError
 from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
 from ..templating import owner_tag
+from ..transactions import read_only
 from .inputs import parse_change
 from .present import STUCK_CATEGORY_LABELS
 from .services import (
@@ -37,6 +38,7 @@ def _status_labels() -> dict:
 
 
 @bp.get("/")
+@read_only
 def home():
     """The newcomer's checklist, or the start page for someone not signed in."""
     if g.newcomer is None:
@@ -46,9 +48,10 @@ def home():
     items = build_checklist(g.newcomer, current_pack())
     finished, total = progress_counts(items)
     # The pages the service worker saves for offline use, and when to save them again.
+    step_urls = {item.key: url_for("checklist.step", key=item.key) for item in items}
     offline_urls = [
         url_for("checklist.home"),
-        *[url_for("checklist.step", key=item.key) for item in items],
+        *step_urls.values(),
         url_for("help.index"),
         *[url_for("help.page", key=page.key) for page in current_pack().help_pages],
         url_for("pwa.offline"),
@@ -59,6 +62,7 @@ def home():
     return render_template(
         "checklist/list.html",
         items=items,
+        step_urls=step_urls,
         finished=finished,
         total=total,
         offline_urls=offline_urls,
@@ -88,6 +92,7 @@ def review():
 
 
 @bp.route("/steps/<key>", methods=["GET", "POST"])
+@read_only
 @newcomer_required
 def step(key: str):
     """Everything about one step; the forms on it change status, note or "I'm stuck"."""

@@ -26,6 +26,7 @@ __all__ = [
     "load_pack",
     "pack_item",
     "pack_text",
+    "pack_texts",
     "pack_text_in",
 ]
 
@@ -35,9 +36,24 @@ def current_pack() -> Pack:
     return current_app.extensions["aankomst_pack"]
 
 
+def pack_texts() -> dict[str, str]:
+    """The pack's texts in the reader's language, English text to translation. Both the pack
+    and the catalogs are fixed while the app runs, so each language is translated once and
+    kept (with the pack, so a new pack starts afresh) instead of on every request."""
+    pack = current_pack()
+    language = str(get_locale() or "en")
+    texts = pack.translations.get(language)
+    if texts is None:
+        texts = {text: gettext(text) for text in pack.texts()}
+        pack.translations[language] = texts
+    return texts
+
+
 def pack_text(text: str | None) -> str | None:
     """A pack text in the reader's language (the English text is the msgid)."""
-    return gettext(text) if text else text
+    if not text:
+        return text
+    return pack_texts().get(text) or gettext(text)
 
 
 def pack_text_in(language: str, text: str) -> str:

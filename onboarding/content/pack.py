@@ -248,6 +248,8 @@ class Pack:
     reviewed: dict[str, bool]
     figures: dict[str, Figure] = field(default_factory=dict)
     help_pages: tuple[HelpPage, ...] = ()
+    # Language code to {English text: translation}, filled on first use (content.pack_texts).
+    translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)

@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -12,6 +12,7 @@ from ..errors import AppError, ValidationError
 from ..extensions import db
 from ..i18n import LANGUAGES, _, normalize_language
 from ..security import hash_token
+from ..transactions import begin_writing
 from ..validation import parse_id, storable, unstorable_message
 from .inputs import ContactLine, LocationInput, StaffUpdate
 from .models import ROLES, AuditEntry, Location, StaffSession, StaffUser, staff_location
@@ -185,11 +186,14 @@ def staff_for_session(token: str | None) -> StaffUser | None:
     if row is None:
         return None
     now = utcnow()
-    if (
+    ended = (
         now - row.last_seen_at > STAFF_IDLE_LIMIT
         or now - row.created_at > STAFF_SESSION_LIMIT
         or not row.staff.active
-    ):
+    )
+    if (ended or now - row.last_seen_at >= _TOUCH_EVERY) and begin_writing():
+        return staff_for_session(token)  # read again, now that this request may write
+    if ended:
         db.session.delete(row)
         db.session.flush()
         return None
@@ -245,16 +249,20 @@ def location_for(staff: StaffUser, location_id: object) -> Location:
     return location
 
 
+# Built once: the checklist page asks on every visit.
+_LANGUAGES_AT = (
+    select(StaffUser.languages)
+    .join(staff_location, staff_location.c.staff_id == StaffUser.id)
+    .where(staff_location.c.location_id == bindparam("location_id"), StaffUser.active.is_(True))
+)
+
+
 def languages_spoken_at(location_id: int | None) -> list[str]:
     """The languages the active staff of a location speak (codes, in the switcher's order), for
     the newcomers' contact card."""
     if location_id is None:
         return []
-    spoken = db.session.scalars(
-        select(StaffUser.languages)
-        .join(staff_location, staff_location.c.staff_id == StaffUser.id)
-        .where(staff_location.c.location_id == location_id, StaffUser.active.is_(True))
-    )
+    spoken = db.session.scalars(_LANGUAGES_AT, {"location_id": location_id})
     return ordered_languages(code for text in spoken for code in (text or "").split(","))
 
 

@@ -1,0 +1,204 @@
+"""What a visit costs: a few queries whatever the number of steps, one session write a day per
+phone, pack texts translated once per language, and on SQLite pages that only read are not held
+up by a request that writes."""
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlalchemy import event, select
+
+from onboarding.accounts.models import DeviceSession
+from onboarding.content import current_pack
+from onboarding.extensions import db
+from onboarding.staff.models import Location, StaffUser
+from onboarding.transactions import commit, read_only
+
+from ..conftest import STAFF_PASSWORD, ApiClient, join_body, translated
+
+# A Wednesday noon in Amsterdam; every test here freezes the clock before it makes anything.
+MOMENT = datetime(2027, 6, 9, 10, 0, tzinfo=UTC)
+API_QUERIES, PAGE_QUERIES = 3, 4
+# Statements that only frame a transaction; the budget counts the ones that read or write.
+FRAMING = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
+
+
+@contextmanager
+def counted(app):
+    """The SQL statements run inside the block (framing left out)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(FRAMING):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def a_location_with_a_contact_card(app, make_location, make_staff) -> int:
+    """A location whose checklist page shows the coordinator's line and the languages spoken."""
+    location_id = make_location()
+    make_staff("coordinator", [location_id])
+    with app.app_context():
+        location = db.session.get(Location, location_id)
+        location.contact_name, location.contact_phone = "Anna", "+31 6 1234 5678"
+        for staff in db.session.scalars(select(StaffUser)):
+            staff.languages = "pl,uk"
+        commit()
+    return location_id
+
+
+def cost(app, client, path: str) -> int:
+    with counted(app) as statements:
+        answer = client.get(path)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    return len(statements)
+
+
+@pytest.mark.parametrize("stay_plan", ["short", "settle"])
+def test_the_checklist_takes_a_few_queries_whatever_the_number_of_steps(
+    app, api, make_code, make_location, make_staff, stay_plan
+):
+    with time_machine.travel(MOMENT, tick=False):
+        location_id = a_location_with_a_contact_card(app, make_location, make_staff)
+        body = join_body(make_code(location_id), stay_plan=stay_plan, arrival_date="2027-06-01")
+        assert api.post("/api/v1/join", json=body).status_code == 201
+        keys = [step["key"] for step in api.get("/api/v1/checklist").get_json()["steps"]]
+        page = api.get("/").get_data(as_text=True)
+        assert "Anna" in page and 'lang="uk"' in page  # the contact card is on the page
+        before = cost(app, api, "/api/v1/checklist"), cost(app, api, "/")
+        for number, key in enumerate(keys):
+            status = ("doing", "done", "skipped")[number % 3]
+            change = {"status": status, "note": f"note {number}", "stuck": number % 2 == 0}
+            assert api.patch(f"/api/v1/checklist/{key}", json=change).status_code == 200
+        after = cost(app, api, "/api/v1/checklist"), cost(app, api, "/")
+    assert len(keys) >= 8
+    assert before == after, "the number of queries grows with the steps"
+    api_queries, page_queries = after
+    assert api_queries <= API_QUERIES
+    assert page_queries <= PAGE_QUERIES
+
+
+def session_cookie_sent(answer) -> bool:
+    return any(h.startswith("aankomst_session=") for h in answer.headers.getlist("Set-Cookie"))
+
+
+def last_seen(app):
+    with app.app_context():
+        return db.session.scalar(select(DeviceSession.last_seen_at))
+
+
+def test_a_session_is_renewed_at_most_once_a_day(app, api, make_code):
+    with time_machine.travel(MOMENT, tick=False):
+        assert api.post("/api/v1/join", json=join_body(make_code())).status_code == 201
+    with time_machine.travel(MOMENT + timedelta(hours=23), tick=False):
+        answer = api.get("/api/v1/checklist")
+        assert answer.status_code == 200
+        assert not session_cookie_sent(answer)
+        assert last_seen(app) == MOMENT
+    renewed_at = MOMENT + timedelta(hours=25)
+    with time_machine.travel(renewed_at, tick=False):
+        answer = api.get("/api/v1/checklist")
+        assert answer.status_code == 200
+        assert session_cookie_sent(answer)  # the cookie's expiry moves with the session's
+        assert last_seen(app) == renewed_at
+    with time_machine.travel(renewed_at + timedelta(hours=2), tick=False):
+        for path in ("/api/v1/checklist", "/"):
+            answer = api.get(path)
+            assert answer.status_code == 200 and not session_cookie_sent(answer)
+        assert last_seen(app) == renewed_at
+
+
+def test_pack_texts_are_kept_per_language(app, make_api, make_code):
+    """Each reader gets their own language's texts, however many readers came before."""
+    titles = {}
+    with time_machine.travel(MOMENT, tick=False):
+        for language in ("pl", "uk", "pl", "ro"):
+            client = make_api()
+            body = join_body(make_code(), language=language)
+            assert client.post("/api/v1/join", json=body).status_code == 201
+            steps = client.get("/api/v1/checklist").get_json()["steps"]
+            titles.setdefault(language, []).append(steps[0]["title"])
+    with app.app_context():
+        english = current_pack().step("register_brp").title
+        kept = current_pack().translations
+    for language, seen in titles.items():
+        assert set(seen) == {seen[0]}
+        assert kept[language][english] == translated(app, language, english)
+    assert len({seen[0] for seen in titles.values()}) == len(titles)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path, other_app):
+    """An app on a SQLite file of its own, with a short busy timeout."""
+    path = tmp_path / "readers.db"
+    app = other_app(f"sqlite:///{path}", SQLITE_BUSY_TIMEOUT_MS=50)
+
+    @app.get("/test/writes-while-reading")
+    @read_only
+    def writes_while_reading():
+        db.session.add(Location(name="Written while reading", village="Noordwijk"))
+        db.session.flush()
+        return "written"
+
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    app.sqlite_path = path
+    return app
+
+
+def joined_on(app) -> ApiClient:
+    from onboarding.codes.services import issue_codes
+    from onboarding.staff.services import create_location
+
+    with app.app_context():
+        [(_code, token)] = issue_codes(create_location("Readers", "Noordwijk"))
+        commit()
+    client = ApiClient(app.test_client())
+    assert client.post("/api/v1/join", json=join_body(token)).status_code == 201
+    return client
+
+
+def test_on_sqlite_pages_that_only_read_are_answered_while_another_request_writes(sqlite_app):
+    with time_machine.travel(MOMENT, tick=False):
+        phone = joined_on(sqlite_app)
+        key = phone.get("/api/v1/checklist").get_json()["steps"][0]["key"]
+        writer = sqlite3.connect(sqlite_app.sqlite_path, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        try:
+            for path in ("/api/v1/checklist", "/", f"/steps/{key}", "/help", "/api/v1/csrf"):
+                assert phone.get(path).status_code == 200, path
+            # A change still waits for the write lock, and past the busy timeout says so.
+            change = phone.patch(f"/api/v1/checklist/{key}", json={"status": "done"})
+            assert change.status_code == 503
+            assert change.get_json()["error"]["code"] == "busy"
+        finally:
+            writer.execute("ROLLBACK")
+            writer.close()
+        assert phone.patch(f"/api/v1/checklist/{key}", json={"status": "done"}).status_code == 200
+
+
+def test_on_sqlite_a_write_in_a_page_marked_read_only_fails_every_time(sqlite_app):
+    client = sqlite_app.test_client()
+    answer = client.get("/test/writes-while-reading")
+    assert answer.status_code == 503
+    with sqlite_app.app_context():
+        assert db.session.scalar(select(Location).where(Location.name.like("Written%"))) is None
+    # The connection goes back to writing for the next request that may write.
+    staff = ApiClient(sqlite_app.test_client())
+    with sqlite_app.app_context():
+        from onboarding.staff.services import create_staff
+
+        create_staff("reader@example.org", STAFF_PASSWORD, "admin", [])
+        commit()
+    answer = staff.post(
+        "/api/v1/staff/login", json={"email": "reader@example.org", "password": STAFF_PASSWORD}
+    )
+    assert answer.status_code == 200
