@@ -47,6 +47,7 @@ def serve():
     from onboarding.codes.services import issue_codes
     from onboarding.extensions import db
     from onboarding.staff.services import create_location
+    from onboarding.transactions import commit
 
     folder = Path(tempfile.mkdtemp())
     app = create_app(
@@ -55,6 +56,7 @@ def serve():
     with app.app_context():
         upgrade()
         [(_code, token)] = issue_codes(create_location("Bench house", "Noordwijk"), max_uses=50)
+        commit()
         db.session.remove()
     counting = CountingApp(app.wsgi_app)
     app.wsgi_app = counting

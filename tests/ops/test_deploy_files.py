@@ -143,3 +143,14 @@ def test_gunicorn_settings_load(monkeypatch):
     assert settings["bind"] == "127.0.0.1:8002"
     assert settings["workers"] >= 2
     assert settings["accesslog"] is None  # it would write paths with join tokens
+
+
+def test_nginx_lets_go_of_an_idle_connection_before_gunicorn_does():
+    """Otherwise nginx may send a request on a connection gunicorn is closing: a 502 for a
+    phone whose POST nginx will not resend."""
+    nginx_seconds = re.search(r"^\s*keepalive_timeout (\d+)s;", SITE.read_text(), re.M)
+    gunicorn_seconds = re.search(
+        r"^keepalive = (\d+)", (DEPLOY / "gunicorn.conf.py").read_text(), re.M
+    )
+    assert nginx_seconds and gunicorn_seconds
+    assert int(nginx_seconds.group(1)) < int(gunicorn_seconds.group(1))
