@@ -32,7 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from http.cookiejar import DefaultCookiePolicy
-from http.cookies import SimpleCookie
 
 import requests
 from common import machine, write_section
@@ -44,7 +43,14 @@ from onboarding.checklist.models import STATUSES
 from onboarding.i18n import ISO_CODES, LANGUAGES
 from onboarding.push.keys import generate_keys
 from onboarding.security import hash_token
-from tests.deploy.stack import SECRET_KEY, Stack, missing_programs, postgres_bin, tail
+from tests.deploy.stack import (
+    SECRET_KEY,
+    Stack,
+    keep_cookies,
+    missing_programs,
+    postgres_bin,
+    tail,
+)
 
 # What a thread does next, by weight; "join" takes a new phone.
 WEIGHTS = {
@@ -147,16 +153,6 @@ class Phone:
     newest: dict[tuple[str, str], tuple[tuple, object]] = field(default_factory=dict)
     unsure: set[str] = field(default_factory=set)
 
-    def keep_cookies(self, answer: requests.Response) -> None:
-        for line in answer.raw.headers.getlist("Set-Cookie"):
-            parsed = SimpleCookie()
-            parsed.load(line)
-            for name, morsel in parsed.items():
-                if morsel["max-age"] == "0":
-                    self.jar.pop(name, None)
-                else:
-                    self.jar[name] = morsel.value
-
     def take(self, key: str, values: dict, order: tuple) -> None:
         """A change the server applied by the sync rules: per step and field the newest wins.
         Offline changes from the past rank by their `at` (0, at); a PATCH and an op from a
@@ -235,7 +231,7 @@ class Load:
             return None
         seconds = time.perf_counter() - started
         self.connections[(lane, base)] = (self.connections[(lane, base)][0], time.monotonic())
-        phone.keep_cookies(answer)
+        keep_cookies(phone.jar, answer)
         self.record.answer(kind, answer.status_code, seconds, where, answer)
         return answer
 

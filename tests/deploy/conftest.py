@@ -1,18 +1,17 @@
 """The whole production setup, started once for tests/deploy (see stack.py): in CI it must run,
 so a missing program fails there; elsewhere the tests are skipped."""
 
-import threading
 from http.cookiejar import DefaultCookiePolicy
-from http.cookies import SimpleCookie
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
 from sqlalchemy.pool import NullPool
 
 from ..conftest import IN_CI, VAPID_PRIVATE_KEY, VAPID_SUBJECT, join_body, make_app
-from ..push.conftest import Received, Receiver
-from .stack import Stack, missing_programs
+
+# The push tests' stand-in push service is a real server on 127.0.0.1: the RQ worker reaches it.
+from ..push.conftest import receiver  # noqa: F401
+from .stack import Stack, keep_cookies, missing_programs
 
 
 def pytest_configure(config):
@@ -118,14 +117,7 @@ class Device(requests.Session):
         if self.jar:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.jar.items())
         answer = super().request(method, url, headers=headers, **kwargs)
-        for line in answer.raw.headers.getlist("Set-Cookie"):
-            parsed = SimpleCookie()
-            parsed.load(line)
-            for name, morsel in parsed.items():
-                if morsel["max-age"] == "0":
-                    self.jar.pop(name, None)
-                else:
-                    self.jar[name] = morsel.value
+        keep_cookies(self.jar, answer)
         return answer
 
     def csrf(self, base: str) -> str:
@@ -150,31 +142,3 @@ def join(running, seed):
         return device
 
     return factory
-
-
-@pytest.fixture
-def push_service():
-    """A stand-in push service on 127.0.0.1 that the RQ worker (another process) reaches."""
-    state = Receiver()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            with state.lock:
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                state.received.append(Received(self.path, headers, body))
-            self.send_response(201)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    state.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join(5)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import requests
@@ -32,6 +33,20 @@ LEFT_OUT_NAMES = {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "WEB_CONCURR
 
 class StackError(RuntimeError):
     """A process did not start or stop in time; the message ends with its log."""
+
+
+def keep_cookies(jar: dict[str, str], answer: requests.Response) -> None:
+    """Keep the cookies an answer sets, by name, in `jar` (an expired one goes). By hand: the
+    cookie jar of `requests` drops a cookie that has expired by the caller's clock, which
+    libfaketime moves (`make test-dates`) while the app's clock is the real one."""
+    for line in answer.raw.headers.getlist("Set-Cookie"):
+        parsed = SimpleCookie()
+        parsed.load(line)
+        for name, morsel in parsed.items():
+            if morsel["max-age"] == "0":
+                jar.pop(name, None)
+            else:
+                jar[name] = morsel.value
 
 
 def free_port() -> int:

@@ -117,7 +117,7 @@ def test_the_same_sync_batch_through_both_instances_at_once_is_applied_once(runn
         assert stored_ops(running, prefix) == len(ops)
 
 
-def test_a_buddy_request_is_delivered_by_the_worker(running, seed, join, push_service):
+def test_a_buddy_request_is_delivered_by_the_worker(running, seed, join, receiver):
     from redis import Redis
     from rq import Queue
     from rq.registry import FinishedJobRegistry
@@ -132,7 +132,7 @@ def test_a_buddy_request_is_delivered_by_the_worker(running, seed, join, push_se
     assert login.status_code == 200, login.text
 
     marek = join(first, location, language="uk", nickname="Marek")
-    marek_phone = Phone(push_service, "marek")
+    marek_phone = Phone(receiver, "marek")
     subscribed = marek.call("POST", "/api/v1/push/subscriptions", first, marek_phone.subscription())
     assert subscribed.status_code == 201, subscribed.text
     # Never quiet (the same start and end), whatever the hour this runs.
@@ -166,11 +166,11 @@ def test_a_buddy_request_is_delivered_by_the_worker(running, seed, join, push_se
 
     wait_until(
         "the push message",
-        lambda: push_service.for_path(marek_phone.path),
+        lambda: receiver.for_path(marek_phone.path),
         30,
         running.logs["worker"],
     )
-    [received] = push_service.for_path(marek_phone.path)
+    [received] = receiver.for_path(marek_phone.path)
     # Signed with the app's VAPID key (its times are checked in tests/push, on one clock).
     authorization = received.headers["authorization"]
     assert Vapid02.verify(authorization) and authorization.endswith(f"k={VAPID_PUBLIC_KEY}")
