@@ -2,6 +2,7 @@
 systemd units and gunicorn settings start the processes the app has."""
 
 import datetime
+import gc
 import re
 import shutil
 import subprocess
@@ -143,6 +144,19 @@ def test_gunicorn_settings_load(monkeypatch):
     assert settings["bind"] == "127.0.0.1:8002"
     assert settings["workers"] >= 2
     assert settings["accesslog"] is None  # it would write paths with join tokens
+    # A socket per worker: kept-alive connections spread over the workers.
+    assert settings["reuse_port"] is True
+
+
+def test_a_worker_freezes_the_loaded_app_out_of_the_collectors_way():
+    settings: dict = {}
+    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    before = gc.get_freeze_count()
+    try:
+        settings["post_worker_init"](object())
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()
 
 
 def test_nginx_lets_go_of_an_idle_connection_before_gunicorn_does():
