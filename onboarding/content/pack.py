@@ -250,6 +250,10 @@ class Pack:
     help_pages: tuple[HelpPage, ...] = ()
     # Language code to {English text: translation}, filled on first use (content.pack_texts).
     translations: dict[str, dict[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    # What requests work out from this pack alone (per language, mount point or profile), kept
+    # after the first time: rendered page fragments (templating.Fragments), page addresses, the
+    # steps that apply to a kind of stay.
+    kept: dict[tuple, object] = field(default_factory=dict, compare=False, repr=False)
 
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
