@@ -572,8 +572,11 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "and with wrk: compare the ratios, which the interleaved rounds protect, more than the "
         "absolute figures.",
         f"- Servers: gunicorn with `deploy/gunicorn.conf.py` as shipped, {conf['workers']} "
-        f"workers × {conf['threads']} threads ({conf['worker_class']}), keep-alive "
-        f"{conf['keepalive']} s, no access log; one instance on 127.0.0.1, no nginx. The app as "
+        f"workers × {conf['threads']} threads ({conf['worker_class']}), "
+        f"{'a listening socket per worker (reuse_port), ' if conf.get('reuse_port') else ''}"
+        f"keep-alive {conf['keepalive']} s, no access log; one instance on 127.0.0.1, no nginx"
+        f"{'; workers freeze the loaded app (gc.freeze)' if 'post_worker_init' in conf else ''}"
+        ". The app as "
         "in production (`AANKOMST_ENV=production`, `AANKOMST_PROXY_FIX=1`, a fixed 48-character "
         "`SECRET_KEY`, JSON request lines to a log file, no Redis). The hello: `bench/hello.py`, "
         'a bare Flask `jsonify({"hello": "world"})`, under the same gunicorn settings.',

@@ -8,23 +8,45 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from babel.dates import format_skeleton
-from flask import Blueprint, g, has_request_context, redirect, request, session, url_for
+from flask import (
+    Blueprint,
+    g,
+    has_app_context,
+    has_request_context,
+    redirect,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import (
     format_datetime,
     get_locale,
     get_translations,
     gettext,
-    lazy_gettext,
     ngettext,
     pgettext,
 )
+from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
 
 from .clock import amsterdam_date
 
 __all__ = ["_", "_l", "ngettext", "pgettext"]
 
-_ = gettext
-_l = lazy_gettext
+
+def _(text: str, **variables) -> str:
+    """gettext, through the catalog kept for this request (`_catalog`): Flask-Babel's looks
+    the locale, domain and catalog up anew on every call. Outside an app, as Flask-Babel does."""
+    if not has_app_context():
+        return gettext(text, **variables)
+    translated = _catalog().ugettext(text)
+    return translated % variables if variables else translated
+
+
+def _l(text: str, **variables) -> LazyString:
+    """`_`, translated when used: for texts defined before any request."""
+    return LazyString(_, text, **variables)
+
 
 # Each language named in itself, in the order the switcher shows them.
 LANGUAGES: dict[str, str] = {
@@ -124,6 +146,8 @@ def switch_language():
 
 
 CATALOG = "aankomst_catalog"
+# The template variable that holds the catalog a render began with (see init_app).
+RENDER_CATALOG = "babel_catalog"
 
 
 def _catalog():
@@ -137,17 +161,43 @@ def _catalog():
     return kept[1]
 
 
+def _render_catalog(context) -> object:
+    """The catalog of this render, looked up once when it began; macros imported without
+    the page's context look up the request's."""
+    catalog = context.get(RENDER_CATALOG)
+    return catalog if catalog is not None else _catalog()
+
+
+@pass_context
+def _template_gettext(context, text: str) -> str:
+    return _render_catalog(context).ugettext(text)
+
+
+@pass_context
+def _template_ngettext(context, singular: str, plural: str, n: int) -> str:
+    return _render_catalog(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _template_pgettext(context, message_context: str, text: str) -> str:
+    return _render_catalog(context).upgettext(message_context, text)
+
+
+@pass_context
+def _template_npgettext(context, message_context: str, singular: str, plural: str, n: int) -> str:
+    return _render_catalog(context).unpgettext(message_context, singular, plural, n)
+
+
 def init_app(app) -> None:
     """Expose language helpers to templates."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda text: _catalog().ugettext(text),
-        ngettext=lambda singular, plural, n: _catalog().ungettext(singular, plural, n),
-        pgettext=lambda context, text: _catalog().upgettext(context, text),
-        npgettext=lambda context, singular, plural, n: _catalog().unpgettext(
-            context, singular, plural, n
-        ),
+        gettext=_template_gettext,
+        ngettext=_template_ngettext,
+        pgettext=_template_pgettext,
+        npgettext=_template_npgettext,
         newstyle=True,
     )
+    app.context_processor(lambda: {RENDER_CATALOG: _catalog()})
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES,
         current_language=current_language,

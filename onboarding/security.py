@@ -78,18 +78,31 @@ SHARED_ENDPOINTS = {
 }
 
 
+# On every answer unless the view set its own.
+FIXED_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    # Join links carry a code in the path: never send it to another site. Same-origin
+    # requests keep their Referer, which CSRF protection over HTTPS needs.
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+
+
 def init_app(app) -> None:
+    fixed = list(FIXED_HEADERS)
+    if app.config["AANKOMST_ENV"] == "production":
+        fixed.append(("Strict-Transport-Security", "max-age=63072000; includeSubDomains"))
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        # Join links carry a code in the path: never send it to another site. Same-origin
-        # requests keep their Referer, which CSRF protection over HTTPS needs.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        # Added unless a view set its own; one pass over the few headers there are (asking
+        # Werkzeug's headers for a missing one raises and catches an exception each time).
+        present = {name.lower() for name, _value in headers.items()}
+        headers.extend([(name, value) for name, value in fixed if name.lower() not in present])
         signed_in = g.get("newcomer") is not None or g.get("staff") is not None
         if signed_in and request.endpoint not in SHARED_ENDPOINTS:
             # Behind a session everything may hold personal data or tokens (pages, answers, code
@@ -98,8 +111,7 @@ def init_app(app) -> None:
             response.vary.add("Cookie")
         elif response.mimetype in ("text/html", "application/json"):
             # Public pages: never kept by shared caches, always revalidated.
-            headers.setdefault("Cache-Control", "private, no-cache")
+            if "cache-control" not in present:
+                headers["Cache-Control"] = "private, no-cache"
             response.vary.add("Cookie")
-        if app.config["AANKOMST_ENV"] == "production":
-            headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
         return response

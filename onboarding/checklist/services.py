@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Newcomer
@@ -51,20 +51,34 @@ class ChecklistItem:
 
 def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
     """The pack's steps that fit this person's stay plan, protection status and citizenship."""
-    return [
-        s
-        for s in pack.steps
-        if s.applies_to(newcomer.stay_plan, newcomer.temporary_protection, newcomer.eu_citizen)
-    ]
+    # Few combinations, asked on every visit: worked out once per pack.
+    key = (
+        "applicable-steps",
+        newcomer.stay_plan,
+        newcomer.temporary_protection,
+        newcomer.eu_citizen,
+    )
+    steps = pack.kept.get(key)
+    if steps is None:
+        steps = pack.kept[key] = [s for s in pack.steps if s.applies_to(*key[1:])]
+    return list(steps)
 
 
 # Built once: the checklist is read on every visit, and building a statement costs more than
-# running it.
-_PROGRESS_OF = select(StepProgress).where(StepProgress.newcomer_id == bindparam("newcomer_id"))
+# running it. Only the columns the list shows, as plain rows: the list never changes them, and
+# rows cost a fraction of tracked objects.
+_PROGRESS_OF = select(
+    StepProgress.step_key,
+    StepProgress.status,
+    StepProgress.note,
+    StepProgress.stuck,
+    StepProgress.stuck_reason,
+    StepProgress.stuck_category,
+).where(StepProgress.newcomer_id == bindparam("newcomer_id"))
 
 
-def _progress_by_key(newcomer: Newcomer) -> dict[str, StepProgress]:
-    rows = db.session.scalars(_PROGRESS_OF, {"newcomer_id": newcomer.id})
+def _progress_by_key(newcomer: Newcomer) -> dict[str, Row]:
+    rows = db.session.execute(_PROGRESS_OF, {"newcomer_id": newcomer.id})
     return {row.step_key: row for row in rows}
 
 
@@ -79,13 +93,12 @@ def build_checklist(
     by_key = {s.key: s for s in steps}
     progress = _progress_by_key(newcomer)
     statuses = {s.key: (progress[s.key].status if s.key in progress else "todo") for s in steps}
+    dates = (newcomer.arrival_date, newcomer.first_workday_date, newcomer.longer_stay_on)
     items = []
     for step in steps:
         row = progress.get(step.key)
         status = statuses[step.key]
-        due = step.due.due_on(
-            newcomer.arrival_date, newcomer.first_workday_date, newcomer.longer_stay_on
-        )
+        due = step.due.due_on(*dates)
         passed = judged_late and due is not None and due < today and status not in FINISHED
         requires = [by_key[k] for k in step.requires if k in by_key]
         items.append(

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from ..accounts import newcomer_required
-from ..content import current_pack
+from ..content import Pack, current_pack
 from ..errors import ValidationError
 from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
@@ -45,17 +45,13 @@ def home():
         return render_template("checklist/start.html")
     if needs_review(g.newcomer):
         return _review_page({})
-    items = build_checklist(g.newcomer, current_pack())
+    pack = current_pack()
+    items = build_checklist(g.newcomer, pack)
     finished, total = progress_counts(items)
     # The pages the service worker saves for offline use, and when to save them again.
-    step_urls = {item.key: url_for("checklist.step", key=item.key) for item in items}
-    offline_urls = [
-        url_for("checklist.home"),
-        *step_urls.values(),
-        url_for("help.index"),
-        *[url_for("help.page", key=page.key) for page in current_pack().help_pages],
-        url_for("pwa.offline"),
-    ]
+    home_url, all_step_urls, other_urls = _addresses(pack)
+    step_urls = {item.key: all_step_urls[item.key] for item in items}
+    offline_urls = [home_url, *step_urls.values(), *other_urls]
     offline_key = ":".join(
         [current_app.config["ASSET_VERSION"], owner_tag(), g.newcomer.language, str(len(items))]
     )
@@ -69,6 +65,24 @@ def home():
         offline_key=offline_key,
         stay_check=stay_check_due(g.newcomer),
     )
+
+
+def _addresses(pack: Pack) -> tuple[str, dict[str, str], list[str]]:
+    """The list's address, every step page's, and the other pages saved for offline use. The
+    same for everyone, so built once per pack and mount point instead of on every visit."""
+    key = ("checklist-addresses", request.script_root)
+    kept = pack.kept.get(key)
+    if kept is None:
+        kept = pack.kept[key] = (
+            url_for("checklist.home"),
+            {step.key: url_for("checklist.step", key=step.key) for step in pack.steps},
+            [
+                url_for("help.index"),
+                *[url_for("help.page", key=page.key) for page in pack.help_pages],
+                url_for("pwa.offline"),
+            ],
+        )
+    return kept
 
 
 def _review_page(errors: dict):
