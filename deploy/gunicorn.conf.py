@@ -12,12 +12,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # without holding up the next request.
 worker_class = "gthread"
 threads = int(os.environ.get("AANKOMST_THREADS", "4"))
-# A kept-alive connection stays with the worker that accepted it. With one shared socket the
-# first worker to wake often takes nearly all of nginx's (or a load generator's) connections
-# and the other core idles: measured, half the page throughput in some runs. With a socket per
-# worker the kernel spreads new connections over the workers. Restart instances one at a time
-# (nginx sends the next requests to the other one).
-reuse_port = True
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

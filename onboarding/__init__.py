@@ -88,26 +88,9 @@ class IdConverter(IntegerConverter):
     )
 
 
-class Aankomst(Flask):
-    """Flask, without a check it repeats: before each call of a view or hook (some thirty per
-    request) Flask asks whether the function is a coroutine. The answer never changes, so it
-    is kept per function."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._synced: dict = {}
-
-    def ensure_sync(self, func):
-        try:
-            return self._synced[func]
-        except KeyError:
-            synced = self._synced[func] = super().ensure_sync(func)
-            return synced
-
-
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides what the environment gives (tests use it)."""
-    app = Aankomst(
+    app = Flask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -139,10 +122,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
     manager = limiter.limit_manager
-    if not manager.default_limits and not manager.application_limits:
-        # Every limit here sits on its own views, whose decorators check it. The extension's
-        # check before each request looks for app-wide limits, of which there are none, and
-        # cost as much as a tenth of a checklist answer.
+    app_wide = ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_IN_MEMORY_FALLBACK")
+    if not (
+        manager.default_limits or manager.application_limits or any(map(app.config.get, app_wide))
+    ):
+        # Every limit here sits on its own views, whose decorators check it (and fall back to
+        # counting in memory without Redis). The extension's check before each request only
+        # looks for app-wide or blueprint limits, of which there are none, and cost as much as
+        # a tenth of a checklist answer. Setting an app-wide limit brings the check back.
         app.before_request_funcs[None].remove(limiter._check_request_limit)
     workers = worker_count(sys.argv, os.environ)
     if app.config["AANKOMST_ENV"] == "production" and not app.config["REDIS_URL"] and workers > 1:

@@ -1,6 +1,9 @@
 """What every page template can use: the content pack's texts, the urgent-help panel, and
 `{% fragment %}` for the parts of a page that are the same for every reader of a language."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import current_app, g, request
 from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
@@ -18,6 +21,8 @@ def owner_tag() -> str:
     newcomer = g.get("newcomer")
     return keyed_digest("offline-owner", str(newcomer.id), 8).hex() if newcomer else ""
 
+
+T = TypeVar("T")
 
 # Template variables: the language a render began with, and the pack's texts in it.
 RENDER_LANGUAGE = "language_of_render"
@@ -73,13 +78,28 @@ class Fragments(Extension):
 
     @staticmethod
     def _render(context, key: list, caller) -> Markup:
-        kept = current_pack().kept
         language = context.get(RENDER_LANGUAGE) or current_language()
-        full_key = (*key, language, request.script_root)
-        html = kept.get(full_key)
-        if html is None:
-            html = kept[full_key] = Markup(caller())
-        return html
+        return kept_per_mount_point((*key, language), lambda: Markup(caller()))
+
+
+# The mount point (request.script_root) may come from a client's X-Forwarded-Prefix: only the
+# first few are kept, so that a new prefix on every request cannot fill a worker's memory.
+MOUNT_POINTS_KEPT = 4
+_MOUNT_POINTS = ("mount points",)
+
+
+def kept_per_mount_point(key: tuple, build: Callable[[], T]) -> T:
+    """`build()`, worked out once per mount point and kept with the pack under `key`."""
+    kept = current_pack().kept
+    root = request.script_root
+    value = kept.get((*key, root))
+    if value is None:
+        value = build()
+        roots = kept.setdefault(_MOUNT_POINTS, set())
+        if root in roots or len(roots) < MOUNT_POINTS_KEPT:
+            roots.add(root)
+            kept[(*key, root)] = value
+    return value
 
 
 def init_app(app) -> None:

@@ -7,7 +7,7 @@ from ..content import Pack, current_pack
 from ..errors import ValidationError
 from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
-from ..templating import owner_tag
+from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
 from .present import STUCK_CATEGORY_LABELS
@@ -70,10 +70,9 @@ def home():
 def _addresses(pack: Pack) -> tuple[str, dict[str, str], list[str]]:
     """The list's address, every step page's, and the other pages saved for offline use. The
     same for everyone, so built once per pack and mount point instead of on every visit."""
-    key = ("checklist-addresses", request.script_root)
-    kept = pack.kept.get(key)
-    if kept is None:
-        kept = pack.kept[key] = (
+    return kept_per_mount_point(
+        ("checklist-addresses",),
+        lambda: (
             url_for("checklist.home"),
             {step.key: url_for("checklist.step", key=step.key) for step in pack.steps},
             [
@@ -81,8 +80,8 @@ def _addresses(pack: Pack) -> tuple[str, dict[str, str], list[str]]:
                 *[url_for("help.page", key=page.key) for page in pack.help_pages],
                 url_for("pwa.offline"),
             ],
-        )
-    return kept
+        ),
+    )
 
 
 def _review_page(errors: dict):

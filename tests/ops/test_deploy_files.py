@@ -144,8 +144,6 @@ def test_gunicorn_settings_load(monkeypatch):
     assert settings["bind"] == "127.0.0.1:8002"
     assert settings["workers"] >= 2
     assert settings["accesslog"] is None  # it would write paths with join tokens
-    # A socket per worker: kept-alive connections spread over the workers.
-    assert settings["reuse_port"] is True
 
 
 def test_a_worker_freezes_the_loaded_app_out_of_the_collectors_way():
