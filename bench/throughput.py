@@ -533,6 +533,9 @@ def table(result: Result) -> str:
     rows = []
     for name, runs in result.runs.items():
         rps = [run.rps for run in runs]
+        # Cores the server kept busy: about 2 when both workers work, about 1 when one worker
+        # holds nearly all of wrk's kept-alive connections and the other waits.
+        cores = sorted(run.cpu_ms * run.rps / 1000 for run in runs)
         ratio = statements = milliseconds = ""
         if name != "hello":
             ratio = f"{result.ratio(name):.1%} (≥ {RATIO_TARGETS[name]:.0%})"
@@ -541,13 +544,15 @@ def table(result: Result) -> str:
         rows.append(
             f"| {name} | {result.median(name, 'rps'):,.0f} | {min(rps):,.0f}–{max(rps):,.0f} | "
             f"{result.median(name, 'p50_ms'):.1f} ms | {result.median(name, 'p99_ms'):.1f} ms | "
-            f"{ratio} | {result.median(name, 'cpu_ms'):.2f} ms | {statements} | {milliseconds} |"
+            f"{ratio} | {result.median(name, 'cpu_ms'):.2f} ms | {cores[0]:.1f}–{cores[-1]:.1f} | "
+            f"{statements} | {milliseconds} |"
         )
     return (
         f"### {result.version}\n\n"
         "| target | requests/s | rounds | p50 | p99 | ratio to hello (target) "
-        "| server CPU per request | SQL per request (target) | in process |\n"
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows)
+        "| server CPU per request | server cores busy (rounds) | SQL per request (target) "
+        "| in process |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows)
     )
 
 
@@ -586,7 +591,10 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "rounds; ratio: median of each round's requests/s over the same round's hello. Server "
         "CPU per request: user and system time of gunicorn's master and workers during a run "
         "over the requests it served (not wrk's, not PostgreSQL's), the median of the rounds; "
-        "it moves less than requests/s when other work shares the machine.",
+        "it moves less than requests/s when other work shares the machine. Server cores busy: "
+        "that CPU time over the run's length, lowest and highest round. gunicorn keeps a "
+        "kept-alive connection with the worker that accepted it; when one worker took nearly "
+        "all 16, the other waits and the round shows about 1 core instead of 2.",
         "- Requests: `GET /api/v1/checklist` and the checklist page `/` of a Polish newcomer who "
         "joined through the API and changed three steps, with their session cookie. Every "
         "response was 2xx and on average as long as a checked one (so no 401, redirect or start "
