@@ -51,17 +51,9 @@ class ChecklistItem:
 
 def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
     """The pack's steps that fit this person's stay plan, protection status and citizenship."""
-    # Few combinations, asked on every visit: worked out once per pack.
-    key = (
-        "applicable-steps",
-        newcomer.stay_plan,
-        newcomer.temporary_protection,
-        newcomer.eu_citizen,
+    return list(
+        pack.steps_for(newcomer.stay_plan, newcomer.temporary_protection, newcomer.eu_citizen)
     )
-    steps = pack.kept.get(key)
-    if steps is None:
-        steps = pack.kept[key] = [s for s in pack.steps if s.applies_to(*key[1:])]
-    return list(steps)
 
 
 # Built once: the checklist is read on every visit, and building a statement costs more than

@@ -258,6 +258,19 @@ class Pack:
     def step(self, key: str) -> Step | None:
         return next((s for s in self.steps if s.key == key), None)
 
+    def steps_for(
+        self, stay_plan: str, temporary_protection: bool, eu_citizen: bool | None
+    ) -> tuple[Step, ...]:
+        """The steps that apply to this kind of stay (`Step.applies_to`). There are few
+        kinds and every visit asks, so each is worked out once and kept."""
+        key = ("steps for", stay_plan, temporary_protection, eu_citizen)
+        steps = self.kept.get(key)
+        if steps is None:
+            steps = self.kept[key] = tuple(
+                s for s in self.steps if s.applies_to(stay_plan, temporary_protection, eu_citizen)
+            )
+        return steps
+
     def help_page(self, key: str) -> HelpPage | None:
         return next((page for page in self.help_pages if page.key == key), None)
 
