@@ -119,6 +119,10 @@ async function start() {
   });
   status?.addEventListener("click", () => { status.dataset.updating = "1"; });
   await navigator.serviceWorker.ready;
+  // A page that finished loading while the first worker was still activating, or one loaded
+  // past the worker (a hard reload), is not controlled: it asks the worker to take it over, so
+  // its own requests are answered offline too.
+  if (!navigator.serviceWorker.controller) await ask(registration.active, { type: "CLAIM" });
   await forgetPreviousPerson(registration);
   await startPush(registration);
   await startChanges(registration);

@@ -4,7 +4,7 @@ forgetting the device."""
 from onboarding.clock import today_in_amsterdam
 
 from ..conftest import translated
-from .conftest import wait_for_worker
+from .conftest import wait_for_worker, wait_until
 
 
 def join_in_browser(page, server, make_code, language="pl"):
@@ -40,6 +40,27 @@ def test_manifest_is_parsed_and_the_worker_controls_the_whole_site(app, server, 
         ("192x192", "maskable"),
         ("512x512", "maskable"),
     }
+
+
+def test_a_page_loaded_past_the_worker_is_taken_over(app, server, phone, make_code):
+    """A hard reload (or a page that finished loading while the first worker was activating)
+    leaves the page without a controller; it asks the worker to take over, so its own requests
+    are answered offline."""
+    page = phone.new_page()
+    join_in_browser(page, server, make_code, "pl")
+    wait_for_worker(page)
+    cdp = phone.new_cdp_session(page)
+    cdp.send("Page.reload", {"ignoreCache": True})  # shift-reload: the worker is bypassed
+    cdp.detach()
+    page.wait_for_load_state("load")
+    wait_until(page, "!!navigator.serviceWorker.controller", timeout=10.0)
+    stylesheet = page.eval_on_selector("link[rel=stylesheet]", "(link) => link.href")
+    server.stop()
+    try:
+        answer = page.evaluate(f"fetch({stylesheet!r}).then((r) => r.status, () => 'failed')")
+        assert answer == 200
+    finally:
+        server.start()
 
 
 def test_after_joining_the_checklist_works_offline_in_the_chosen_language(
