@@ -115,11 +115,13 @@ def start_session(newcomer: Newcomer) -> str:
     return token
 
 
-# Built once: it runs on every request of a signed-in phone.
+# Built once: it runs on every request of a signed-in phone. The session's times come as plain
+# columns, not a tracked object: only the renewal, once a day, writes the session.
 _SESSION_BY_HASH = (
-    select(DeviceSession)
+    select(Newcomer, DeviceSession.expires_at, DeviceSession.last_seen_at)
+    .join(DeviceSession, DeviceSession.newcomer_id == Newcomer.id)
     .where(DeviceSession.token_hash == bindparam("token_hash"))
-    .options(joinedload(DeviceSession.newcomer).joinedload(Newcomer.location))
+    .options(joinedload(Newcomer.location))
 )
 
 
@@ -128,21 +130,27 @@ def newcomer_for_session(token: str | None) -> tuple[Newcomer | None, bool]:
     was renewed just now, so that the cookie is sent again with the new expiry."""
     if not token:
         return None, False
-    device = db.session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
+    token_hash = hash_token(token)
+    found = db.session.execute(_SESSION_BY_HASH, {"token_hash": token_hash}).first()
     now = utcnow()
-    if device is None or device.expires_at <= now:
+    if found is None or found.expires_at <= now:
         return None, False
-    renewed = now - device.last_seen_at >= SESSION_RENEW_AFTER
-    if renewed:
-        if begin_writing():
-            device = db.session.scalar(_SESSION_BY_HASH, {"token_hash": hash_token(token)})
-            if device is None:
-                return None, False
-        device.last_seen_at = now
-        device.expires_at = now + current_app.config["PERMANENT_SESSION_LIFETIME"]
-        device.newcomer.last_seen_at = now
-        db.session.flush()
-    return device.newcomer, renewed
+    newcomer = found.Newcomer
+    if now - found.last_seen_at < SESSION_RENEW_AFTER:
+        return newcomer, False
+    if begin_writing():
+        found = db.session.execute(_SESSION_BY_HASH, {"token_hash": token_hash}).first()
+        if found is None:
+            return None, False
+        newcomer = found.Newcomer
+    db.session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.token_hash == token_hash)
+        .values(last_seen_at=now, expires_at=now + current_app.config["PERMANENT_SESSION_LIFETIME"])
+    )
+    newcomer.last_seen_at = now
+    db.session.flush()
+    return newcomer, True
 
 
 def end_session(token: str | None) -> None:
