@@ -58,7 +58,8 @@ def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
 
 # Built once: the checklist is read on every visit, and building a statement costs more than
 # running it. Only the columns the list shows, as plain rows: the list never changes them, and
-# rows cost a fraction of tracked objects.
+# rows cost a fraction of tracked objects. Run on the session's connection: a select of columns
+# needs none of the ORM's work per execution, which costs twice the query itself.
 _PROGRESS_OF = select(
     StepProgress.step_key,
     StepProgress.status,
@@ -70,7 +71,8 @@ _PROGRESS_OF = select(
 
 
 def _progress_by_key(newcomer: Newcomer) -> dict[str, Row]:
-    rows = db.session.execute(_PROGRESS_OF, {"newcomer_id": newcomer.id})
+    db.session.flush()  # the connection sees only what the session has sent
+    rows = db.session.connection().execute(_PROGRESS_OF, {"newcomer_id": newcomer.id})
     return {row.step_key: row for row in rows}
 
 

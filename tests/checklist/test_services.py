@@ -6,10 +6,12 @@ import pytest
 import time_machine
 
 from onboarding.checklist.inputs import StepChange, parse_ops
+from onboarding.checklist.models import StepProgress
 from onboarding.checklist.services import apply_sync, build_checklist, update_step
 from onboarding.content import current_pack
 from onboarding.content.pack import DueRule
 from onboarding.errors import AppError
+from onboarding.extensions import db
 
 ARRIVAL = date(2026, 11, 23)  # a Monday
 
@@ -127,6 +129,14 @@ def test_step_waits_for_its_prerequisite(make_newcomer, ctx):
     assert [s.key for s in items["digid_rni"].requires] == ["register_rni"]
     update_step(newcomer, current_pack(), "register_rni", StepChange.of(status="done"))
     assert not by_key(build_checklist(newcomer, current_pack()))["digid_rni"].blocked
+
+
+def test_the_list_shows_a_change_not_yet_sent_to_the_database(make_newcomer, ctx):
+    """Progress is read on the session's connection, past the ORM: what the session holds but
+    has not sent yet must be sent first, or the list would show the step as before."""
+    newcomer = make_newcomer()
+    db.session.add(StepProgress(newcomer_id=newcomer.id, step_key="register_brp", status="done"))
+    assert by_key(build_checklist(newcomer, current_pack()))["register_brp"].status == "done"
 
 
 def test_changing_the_plan_changes_steps_and_dates(make_newcomer, ctx):
