@@ -48,8 +48,9 @@ SPOKEN_LANGUAGES = (
 _LISTS = ("languages", "topics", "availability")
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _buddy_context() -> dict:
+    """Labels for the buddy pages only: other pages do not translate them on every render."""
     return {
         "availability_labels": {
             "weekday_daytime": _("Weekdays, daytime"),
