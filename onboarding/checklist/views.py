@@ -10,7 +10,7 @@ from ..i18n import LANGUAGES, _, _l
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
-from .present import STUCK_CATEGORY_LABELS
+from .present import STUCK_CATEGORY_LABELS, due_line
 from .services import (
     build_checklist,
     checklist_item,
@@ -22,6 +22,7 @@ from .services import (
 )
 
 bp = Blueprint("checklist", __name__)
+bp.add_app_template_global(due_line)
 
 STATUS_LABELS = {
     "todo": _l("To do"),
