@@ -102,11 +102,12 @@ def current_language() -> str:
     return normalize_language(str(get_locale())) or DEFAULT_LANGUAGE
 
 
-def format_day(value: date | None, skeleton: str = "yMMMEd") -> str:
-    """A date written the way the reader's language writes it, e.g. `Fri 27 Nov 2026`."""
+def format_day(value: date | None, skeleton: str = "yMMMEd", language: str | None = None) -> str:
+    """A date written the way the reader's language (or `language`) writes it, e.g.
+    `Fri 27 Nov 2026`."""
     if value is None:
         return ""
-    return _formatted_day(skeleton, value, str(get_locale()))
+    return _formatted_day(skeleton, value, language or str(get_locale()))
 
 
 @lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from ..i18n import LANGUAGES, _, _l
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
-from .present import STUCK_CATEGORY_LABELS, due_line
+from .present import STUCK_CATEGORY_LABELS, due_lines
 from .services import (
     build_checklist,
     checklist_item,
@@ -22,7 +22,6 @@ from .services import (
 )
 
 bp = Blueprint("checklist", __name__)
-bp.add_app_template_global(due_line)
 
 STATUS_LABELS = {
     "todo": _l("To do"),
@@ -60,6 +59,7 @@ def home():
         "checklist/list.html",
         items=items,
         step_urls=step_urls,
+        due_lines=due_lines(items),
         finished=finished,
         total=total,
         offline_urls=offline_urls,
@@ -134,6 +134,7 @@ def step(key: str):
         return render_template(
             "checklist/step.html",
             item=item,
+            due_line=due_lines([item]).get(item.key),
             errors=errors,
             other_languages=others,
             stuck_categories=STUCK_CATEGORY_LABELS,
