@@ -39,6 +39,35 @@ def browser(playwright_instance):
     browser.close()
 
 
+class ClosedWhenDropped:
+    """WSGI middleware for the development server: when the browser hangs up while a file is
+    being sent (a page closed mid-download), werkzeug's server can skip closing the response,
+    and the garbage collector then closes the file with a ResourceWarning that fails whichever
+    test is running. The response is closed here when it is let go of, as a real server does."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        return _Closing(self.app(environ, start_response))
+
+
+class _Closing:
+    def __init__(self, body):
+        self.body = body
+
+    def __iter__(self):
+        return iter(self.body)
+
+    def close(self) -> None:
+        close, self.body = getattr(self.body, "close", None), ()
+        if close is not None:
+            close()
+
+    def __del__(self):
+        self.close()
+
+
 class LiveServer:
     """The app on 127.0.0.1 (a secure context, so workers run over http); it can be stopped
     and started again on the same port, to go offline for real."""
@@ -53,7 +82,9 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.server = make_server(
+            "127.0.0.1", self.port, ClosedWhenDropped(self.app), threaded=True
+        )
         # Stopping waits for requests still running, so none outlives the test's database.
         self.server.daemon_threads = False
         self.server.block_on_close = True
