@@ -74,6 +74,17 @@ def _tune_sqlite(app: Flask) -> None:
         transactions.sqlite_begin(connection)
 
 
+def _tune_postgresql() -> None:
+    """Read-only requests without BEGIN and COMMIT (see transactions)."""
+    engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        transactions.postgresql_begin(connection)
+
+
 class IdConverter(IntegerConverter):
     """`<id:name>` in routes: a database id, from 1 to 2**31 - 1 (what the column holds).
 
@@ -136,6 +147,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.logger.warning(LIMITS_NEED_REDIS, workers, workers)
     with app.app_context():
         _tune_sqlite(app)
+        _tune_postgresql()
     app.extensions["aankomst_pack"] = load_pack(app.config["AANKOMST_CONTENT"])
 
     _compose(app)

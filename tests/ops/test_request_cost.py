@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from flask import request
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event, select
 
 from onboarding.accounts.models import DeviceSession
@@ -115,6 +117,60 @@ def test_a_session_is_renewed_at_most_once_a_day(app, api, make_code):
             answer = api.get(path)
             assert answer.status_code == 200 and not session_cookie_sent(answer)
         assert last_seen(app) == renewed_at
+
+
+@contextmanager
+def transaction_states(app):
+    """(request method, first word, whether it ran inside a transaction) of each statement run
+    in the block."""
+    seen: list[tuple[str, str, bool]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        driver = conn.connection.driver_connection
+        if conn.dialect.name == "postgresql":
+            inside = driver.info.transaction_status != TransactionStatus.IDLE
+        else:
+            inside = driver.in_transaction
+        seen.append((request.method, statement.split(None, 1)[0].upper(), inside))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "after_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "after_cursor_execute", record)
+
+
+def test_reading_needs_no_transaction_on_postgresql_and_writing_has_one(app, api, make_code):
+    """On PostgreSQL a page or answer that only reads sends its queries each on their own (no
+    BEGIN and COMMIT round trips); on SQLite it reads in one transaction without the write lock.
+    A change, and the daily renewal of a session within such a page, write in one transaction."""
+    with time_machine.travel(MOMENT, tick=False):
+        assert api.post("/api/v1/join", json=join_body(make_code())).status_code == 201
+        key = api.get("/api/v1/checklist").get_json()["steps"][0]["key"]
+        with transaction_states(app) as reading:
+            for path in ("/api/v1/checklist", "/", f"/steps/{key}"):
+                assert api.get(path).status_code == 200
+        with transaction_states(app) as writing:
+            answer = api.patch(f"/api/v1/checklist/{key}", json={"status": "done"})
+            assert answer.status_code == 200
+    renewal_day = time_machine.travel(MOMENT + timedelta(hours=25), tick=False)
+    with renewal_day, transaction_states(app) as renewing:
+        answer = api.get("/api/v1/checklist")
+        assert answer.status_code == 200 and session_cookie_sent(answer)
+    with app.app_context():
+        on_postgresql = db.engine.dialect.name == "postgresql"
+    selects = [inside for _method, word, inside in reading if word == "SELECT"]
+    assert len(selects) >= 6
+    assert set(selects) == ({False} if on_postgresql else {True})
+    framing = ("BEGIN", "COMMIT", "PRAGMA")
+    changing = [
+        inside for method, word, inside in writing if method == "PATCH" and word not in framing
+    ]
+    assert len(changing) >= 3 and all(changing)
+    updates = [inside for _method, word, inside in renewing if word == "UPDATE"]
+    assert len(updates) == 2 and all(updates)  # the session and the newcomer, together
 
 
 def test_pack_texts_are_kept_per_language(app, make_api, make_code):
