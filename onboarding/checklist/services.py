@@ -11,7 +11,7 @@ from ..accounts.services import lives_here_long
 from ..clock import iso, today_in_amsterdam, utcnow
 from ..content import Pack, Step
 from ..errors import AppError, ValidationError
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..i18n import _
 from .inputs import OfflineChange, RefusedChange, StepChange
 from .models import StepProgress, SyncOp
@@ -58,8 +58,7 @@ def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
 
 # Built once: the checklist is read on every visit, and building a statement costs more than
 # running it. Only the columns the list shows, as plain rows: the list never changes them, and
-# rows cost a fraction of tracked objects. Run on the session's connection: a select of columns
-# needs none of the ORM's work per execution, which costs twice the query itself.
+# rows cost a fraction of tracked objects.
 _PROGRESS_OF = select(
     StepProgress.step_key,
     StepProgress.status,
@@ -71,8 +70,7 @@ _PROGRESS_OF = select(
 
 
 def _progress_by_key(newcomer: Newcomer) -> dict[str, Row]:
-    db.session.flush()  # the connection sees only what the session has sent
-    rows = db.session.connection().execute(_PROGRESS_OF, {"newcomer_id": newcomer.id})
+    rows = read_rows(_PROGRESS_OF, {"newcomer_id": newcomer.id})
     return {row.step_key: row for row in rows}
 
 

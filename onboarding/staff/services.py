@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..errors import AppError, ValidationError
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..i18n import LANGUAGES, _, normalize_language
 from ..security import hash_token
 from ..transactions import begin_writing
@@ -262,7 +262,7 @@ def languages_spoken_at(location_id: int | None) -> list[str]:
     the newcomers' contact card."""
     if location_id is None:
         return []
-    spoken = db.session.scalars(_LANGUAGES_AT, {"location_id": location_id})
+    spoken = read_rows(_LANGUAGES_AT, {"location_id": location_id}).scalars()
     return ordered_languages(code for text in spoken for code in (text or "").split(","))
 
 
