@@ -33,7 +33,7 @@ import tempfile
 import textwrap
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -356,10 +356,30 @@ def probe(target: Target, cookie: str) -> int:
     return len(head.encode("latin-1")) + 2 + len(body)
 
 
-def in_process(app, cookie: str, targets: list[Target]) -> tuple[dict, dict]:
-    """Per target, the SQL statements of one request after a warm-up one, and the median
-    milliseconds of one request through the test client: the app's own cost, without gunicorn,
-    sockets or the request log."""
+def python_opcodes(run: Callable[[], object]) -> int:
+    """Python bytecode instructions executed by `run()`: the app's own work, counted the same
+    on a busy machine as on a quiet one (where timings on these shared machines move by half)."""
+    executed = 0
+
+    def trace(frame, event_name, _arg):
+        nonlocal executed
+        frame.f_trace_opcodes = True
+        if event_name == "opcode":
+            executed += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return executed
+
+
+def in_process(app, cookie: str, targets: list[Target]) -> tuple[dict, dict, dict]:
+    """Per target, the SQL statements of one request after a warm-up one, the median
+    milliseconds of one request through the test client (the app's own cost, without gunicorn,
+    sockets or the request log), and the Python opcodes of one request."""
     name, value = cookie.split("=", 1)
     client = app.test_client()
     client.set_cookie(name, value)
@@ -392,7 +412,8 @@ def in_process(app, cookie: str, targets: list[Target]) -> tuple[dict, dict]:
             get(target)
             timings.append((time.perf_counter() - started) * 1000)
         milliseconds[target.name] = statistics.median(timings)
-    return statements, milliseconds
+    opcodes = {target.name: python_opcodes(lambda t=target: get(t)) for target in targets}
+    return statements, milliseconds, opcodes
 
 
 def counts(statement: str) -> bool:
@@ -493,6 +514,7 @@ class Result:
     runs: dict[str, list[WrkRun]]
     statements: dict[str, list[str]]
     milliseconds: dict[str, float]
+    opcodes: dict[str, int]
 
     def queries(self, name: str) -> int:
         return sum(counts(statement) for statement in self.statements[name])
@@ -517,13 +539,13 @@ def measure(kind: str, hello: Server, args: argparse.Namespace, folder: Path) ->
                     Target("API", f"{server.base}/api/v1/checklist", '"steps"', server),
                     Target("page", f"{server.base}/", "data-offline-key", server),
                 ]
-                statements, milliseconds = in_process(app, cookie, targets[1:])
+                statements, milliseconds, opcodes = in_process(app, cookie, targets[1:])
                 runs = measure_rounds(targets, cookie, args, version)
         finally:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-    return Result(version, runs, statements, milliseconds)
+    return Result(version, runs, statements, milliseconds, opcodes)
 
 
 # --- report --------------------------------------------------------------------------------------
@@ -536,23 +558,24 @@ def table(result: Result) -> str:
         # Cores the server kept busy: about 2 when both workers work, about 1 when one worker
         # holds nearly all of wrk's kept-alive connections and the other waits.
         cores = sorted(run.cpu_ms * run.rps / 1000 for run in runs)
-        ratio = statements = milliseconds = ""
+        ratio = statements = milliseconds = opcodes = ""
         if name != "hello":
             ratio = f"{result.ratio(name):.1%} (≥ {RATIO_TARGETS[name]:.0%})"
             statements = f"{result.queries(name)} (≤ {STATEMENT_LIMITS[name]})"
             milliseconds = f"{result.milliseconds[name]:.1f} ms"
+            opcodes = f"{result.opcodes[name]:,}"
         rows.append(
             f"| {name} | {result.median(name, 'rps'):,.0f} | {min(rps):,.0f}–{max(rps):,.0f} | "
             f"{result.median(name, 'p50_ms'):.1f} ms | {result.median(name, 'p99_ms'):.1f} ms | "
             f"{ratio} | {result.median(name, 'cpu_ms'):.2f} ms | {cores[0]:.1f}–{cores[-1]:.1f} | "
-            f"{statements} | {milliseconds} |"
+            f"{statements} | {milliseconds} | {opcodes} |"
         )
     return (
         f"### {result.version}\n\n"
         "| target | requests/s | rounds | p50 | p99 | ratio to hello (target) "
         "| server CPU per request | server cores busy (rounds) | SQL per request (target) "
-        "| in process |\n"
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows)
+        "| in process | Python opcodes in process |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows)
     )
 
 
@@ -602,7 +625,8 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "- SQL per request: statements counted in process (`before_cursor_execute`) after one "
         "warm-up request; `BEGIN`, `COMMIT` and `PRAGMA` not counted. In process: median time of "
         f"one request through Flask's test client ({IN_PROCESS_REQUESTS} requests; no gunicorn, "
-        "sockets or request log).",
+        "sockets or request log). Python opcodes: bytecode instructions of one such request, "
+        "counted with `sys.settrace`; unlike times, they do not move with the machine's load.",
         f"- Targets: API ≥ {RATIO_TARGETS['API']:.0%} and page ≥ {RATIO_TARGETS['page']:.0%} of "
         f"the hello's requests/s; at most {STATEMENT_LIMITS['API']} SQL statements per API call "
         f"and {STATEMENT_LIMITS['page']} per page.",
