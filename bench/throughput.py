@@ -368,11 +368,12 @@ def python_opcodes(run: Callable[[], object]) -> int:
             executed += 1
         return trace
 
+    before = sys.gettrace()
     sys.settrace(trace)
     try:
         run()
     finally:
-        sys.settrace(None)
+        sys.settrace(before)
     return executed
 
 

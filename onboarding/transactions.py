@@ -13,7 +13,9 @@ one after the other, and the connection refuses writes (`PRAGMA query_only`), so
 slipped into such a view fails in every test rather than only under load. Every other
 transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`), so two writers
 never deadlock. On PostgreSQL a read-only request runs its two or three queries each on its own
-(autocommit): no BEGIN and COMMIT, half the round trips of a visit to the checklist.
+(autocommit): no BEGIN and COMMIT, half the round trips of a visit to the checklist. A write
+slipped into such a view would there be kept at once, whatever the answer; SQLite's refusal is
+what catches one, in the suite that runs on SQLite.
 """
 
 from collections.abc import Callable

@@ -90,7 +90,7 @@ self.addEventListener("message", (event) => {
   if (data.type === "SKIP_WAITING") self.skipWaiting();
   if (data.type === "CACHE_PAGES") event.waitUntil(cachePages(data.urls || [], event.ports[0]));
   if (data.type === "FORGET") event.waitUntil(forgetEverything(event.ports[0]));
-  if (data.type === "CLAIM") event.waitUntil(self.clients.claim().then(() => event.ports[0]?.postMessage({ type: "CLAIMED" })));
+  if (data.type === "CLAIM") event.waitUntil(self.clients.claim().catch(() => {}));
 });
 
 async function cachePages(urls, port) {

@@ -121,8 +121,9 @@ async function start() {
   await navigator.serviceWorker.ready;
   // A page that finished loading while the first worker was still activating, or one loaded
   // past the worker (a hard reload), is not controlled: it asks the worker to take it over, so
-  // its own requests are answered offline too.
-  if (!navigator.serviceWorker.controller) await ask(registration.active, { type: "CLAIM" });
+  // its own requests are answered offline too. Not awaited: a worker of an older version does
+  // not know the request, and what follows must run all the same.
+  if (!navigator.serviceWorker.controller) registration.active?.postMessage({ type: "CLAIM" });
   await forgetPreviousPerson(registration);
   await startPush(registration);
   await startChanges(registration);

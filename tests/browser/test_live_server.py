@@ -8,6 +8,31 @@ import sys
 import time
 import urllib.request
 
+from .conftest import ClosedWhenDropped
+
+
+class Body:
+    """A response body that says whether it was closed."""
+
+    def __init__(self):
+        self.closed = False
+
+    def __iter__(self):
+        return iter([b"part"])
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_response_the_server_let_go_of_unclosed_is_closed():
+    """werkzeug's server skips close() when the browser hung up; the middleware closes it."""
+    body = Body()
+    answer = ClosedWhenDropped(lambda _environ, _start: body)({}, None)
+    next(iter(answer))
+    del answer  # dropped without close(), as werkzeug does on a hang-up
+    gc.collect()
+    assert body.closed
+
 
 def test_a_download_cut_off_by_the_browser_leaves_no_file_open(server, monkeypatch):
     """Closing a page while a file is sent: the response is closed, not left to the garbage
@@ -17,8 +42,10 @@ def test_a_download_cut_off_by_the_browser_leaves_no_file_open(server, monkeypat
     page = urllib.request.urlopen(server.url + "/offline", timeout=10).read().decode()
     stylesheet = re.search(r'href="(/assets/[^"]+\.css)"', page).group(1)
     for _attempt in range(30):
-        connection = socket.create_connection(("127.0.0.1", server.port))
+        connection = socket.socket()
+        # A small window before connecting, so the server is still sending when the reset comes.
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+        connection.connect(("127.0.0.1", server.port))
         connection.sendall(f"GET {stylesheet} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
         time.sleep(0.02)
         # Reset, as a closed tab does: the server's next write fails.

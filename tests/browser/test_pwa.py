@@ -49,10 +49,13 @@ def test_a_page_loaded_past_the_worker_is_taken_over(app, server, phone, make_co
     page = phone.new_page()
     join_in_browser(page, server, make_code, "pl")
     wait_for_worker(page)
+    # Whether the page had a controller when it began, before the app's script could ask.
+    page.add_init_script("window.controlledAtStart = !!navigator.serviceWorker.controller;")
     cdp = phone.new_cdp_session(page)
-    cdp.send("Page.reload", {"ignoreCache": True})  # shift-reload: the worker is bypassed
+    with page.expect_navigation(wait_until="load"):
+        cdp.send("Page.reload", {"ignoreCache": True})  # shift-reload: the worker is bypassed
     cdp.detach()
-    page.wait_for_load_state("load")
+    assert page.evaluate("window.controlledAtStart") is False
     wait_until(page, "!!navigator.serviceWorker.controller", timeout=10.0)
     stylesheet = page.eval_on_selector("link[rel=stylesheet]", "(link) => link.href")
     server.stop()
