@@ -3,6 +3,7 @@ phone, pack texts translated once per language, and on SQLite pages that only re
 up by a request that writes."""
 
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -28,6 +29,18 @@ FRAMING = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")
 
 
 @contextmanager
+def watching(app, event_name: str, record) -> Iterator[None]:
+    """`record` hears every statement the app's engine runs inside the block."""
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, event_name, record)
+    try:
+        yield
+    finally:
+        event.remove(engine, event_name, record)
+
+
+@contextmanager
 def counted(app):
     """The SQL statements run inside the block (framing left out)."""
     statements: list[str] = []
@@ -36,13 +49,8 @@ def counted(app):
         if not statement.lstrip().upper().startswith(FRAMING):
             statements.append(statement)
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with watching(app, "before_cursor_execute", record):
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def a_location_with_a_contact_card(app, make_location, make_staff) -> int:
@@ -133,13 +141,8 @@ def transaction_states(app):
             inside = driver.in_transaction
         seen.append((request.method, statement.split(None, 1)[0].upper(), inside))
 
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", record)
-    try:
+    with watching(app, "after_cursor_execute", record):
         yield seen
-    finally:
-        event.remove(engine, "after_cursor_execute", record)
 
 
 def test_reading_needs_no_transaction_on_postgresql_and_writing_has_one(app, api, make_code):
@@ -164,9 +167,8 @@ def test_reading_needs_no_transaction_on_postgresql_and_writing_has_one(app, api
     selects = [inside for _method, word, inside in reading if word == "SELECT"]
     assert len(selects) >= 6
     assert set(selects) == ({False} if on_postgresql else {True})
-    framing = ("BEGIN", "COMMIT", "PRAGMA")
     changing = [
-        inside for method, word, inside in writing if method == "PATCH" and word not in framing
+        inside for method, word, inside in writing if method == "PATCH" and word not in FRAMING
     ]
     assert len(changing) >= 3 and all(changing)
     updates = [inside for _method, word, inside in renewing if word == "UPDATE"]
