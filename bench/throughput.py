@@ -602,9 +602,15 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "absolute figures.",
         f"- Servers: gunicorn with `deploy/gunicorn.conf.py` as shipped, {conf['workers']} "
         f"workers × {conf['threads']} threads ({conf['worker_class']}), "
-        f"{'a listening socket per worker (reuse_port), ' if conf.get('reuse_port') else ''}"
-        f"keep-alive {conf['keepalive']} s, no access log; one instance on 127.0.0.1, no nginx"
-        f"{'; workers freeze the loaded app (gc.freeze)' if 'post_worker_init' in conf else ''}"
+        + (
+            "a listening socket per worker (reuse_port: the kernel's `net.ipv4.tcp_migrate_req` "
+            "is 1, as `deploy/sysctl/60-aankomst.conf` sets it), "
+            if conf.get("reuse_port")
+            else "one listening socket shared by the workers (`net.ipv4.tcp_migrate_req` is 0: "
+            "`deploy/sysctl/60-aankomst.conf` is not installed), "
+        )
+        + f"keep-alive {conf['keepalive']} s, no access log; one instance on 127.0.0.1, no nginx"
+        + f"{'; workers freeze the loaded app (gc.freeze)' if 'post_worker_init' in conf else ''}"
         ". The app as "
         "in production (`AANKOMST_ENV=production`, `AANKOMST_PROXY_FIX=1`, a fixed 48-character "
         "`SECRET_KEY`, JSON request lines to a log file, no Redis). The hello: `bench/hello.py`, "
@@ -617,8 +623,9 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "over the requests it served (not wrk's, not PostgreSQL's), the median of the rounds; "
         "it moves less than requests/s when other work shares the machine. Server cores busy: "
         "that CPU time over the run's length, lowest and highest round. gunicorn keeps a "
-        "kept-alive connection with the worker that accepted it; when one worker took nearly "
-        "all 16, the other waits and the round shows about 1 core instead of 2.",
+        "kept-alive connection with the worker that accepted it; with one shared socket, when "
+        "one worker took nearly all 16, the other waits and the round shows about 1 core "
+        "instead of 2.",
         "- Requests: `GET /api/v1/checklist` and the checklist page `/` of a Polish newcomer who "
         "joined through the API and changed three steps, with their session cookie. Every "
         "response was 2xx and on average as long as a checked one (so no 401, redirect or start "

@@ -4,6 +4,11 @@ environment file gives the app its settings (see the README's "Production" secti
 
 import gc
 import os
+from pathlib import Path
+
+# The kernel setting that moves connections waiting on a closing listening socket to another
+# socket of the same port (deploy/sysctl/60-aankomst.conf sets it; Linux 5.14 and newer).
+MIGRATE_REQUESTS = Path("/proc/sys/net/ipv4/tcp_migrate_req")
 
 # AANKOMST_BIND picks the port of this instance (the systemd unit sets it from its name).
 bind = os.environ.get("AANKOMST_BIND", "127.0.0.1:8001")
@@ -15,6 +20,22 @@ threads = int(os.environ.get("AANKOMST_THREADS", "4"))
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
+
+
+def _kernel_moves_waiting_connections() -> bool:
+    try:
+        return MIGRATE_REQUESTS.read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+# A listening socket per worker: the kernel then spreads new connections evenly over the
+# workers. With one shared socket, one worker can end up holding nearly all kept-alive
+# connections while the other idles (half the machine unused, measured in BENCHMARKS.md). Only
+# when the kernel moves the connections waiting on a stopping worker's socket to the others:
+# without that, a reload would reset them (a phone's POST lost).
+reuse_port = _kernel_moves_waiting_connections()
+
 # A request body is at most 256 KiB (MAX_CONTENT_LENGTH); headers stay small.
 limit_request_line = 4094
 limit_request_fields = 100

@@ -28,6 +28,8 @@ SECRET_KEY = "deploy-test-secret-key-0123456789-abcdefghij"
 # itself, and libfaketime (`make test-dates`), which moves the test's clock but would only make
 # PostgreSQL, Redis and nginx unreliable. The processes run on the real clock.
 LEFT_OUT = ("AANKOMST_", "FLASK_", "GUNICORN_", "FAKETIME", "PROMETHEUS_MULTIPROC_DIR")
+# deploy/sysctl/60-aankomst.conf's setting: with it, each gunicorn worker gets a socket of its own.
+MIGRATE_REQUESTS = Path("/proc/sys/net/ipv4/tcp_migrate_req")
 LEFT_OUT_NAMES = {"DATABASE_URL", "REDIS_URL", "TEST_DATABASE_URL", "WEB_CONCURRENCY", "LD_PRELOAD"}
 
 
@@ -105,6 +107,24 @@ def missing_programs() -> list[str]:
     return missing
 
 
+def move_waiting_connections() -> bool:
+    """Turn on what the production recipe's sysctl file turns on, where this process may (as
+    root); True if it is on."""
+    try:
+        if MIGRATE_REQUESTS.read_text().strip() != "1" and os.geteuid() == 0:
+            MIGRATE_REQUESTS.write_text("1")
+        return MIGRATE_REQUESTS.read_text().strip() == "1"
+    except OSError:
+        return False
+
+
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (one per gunicorn worker, or one shared)."""
+    local = f"0100007F:{port:04X}"
+    rows = [row.split() for row in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(1 for row in rows if row[1] == local and row[3] == "0A")
+
+
 def site_without_tls(site: str, folder: Path, port: int, upstream: tuple[int, int]) -> str:
     """deploy/nginx/aankomst.conf as shipped, but plain HTTP on 127.0.0.1:`port`, the two
     instances on `upstream`, and the machine's paths moved into `folder`. Each change checks
@@ -136,6 +156,7 @@ class Stack:
     vapid_subject: str
     pg_port: int = 0
     redis_port: int = 0
+    socket_per_worker: bool = False
     web_ports: tuple[int, int] = (0, 0)
     nginx_port: int = 0
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -187,6 +208,7 @@ class Stack:
             stack._create_database()
             stack._start_redis()
             stack._flask("db", "upgrade")
+            stack.socket_per_worker = move_waiting_connections()
             for port in stack.web_ports:
                 stack._start_web(port)
             stack._spawn("worker", [str(BIN / "flask"), "--app", "wsgi", "worker"])

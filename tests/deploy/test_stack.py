@@ -3,18 +3,21 @@ instances on PostgreSQL and Redis, and the RQ worker (all started once, see conf
 stack.py). Every wait is bounded."""
 
 import json
+import os
+import signal
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
 from py_vapid import Vapid02
 
-from ..conftest import VAPID_PUBLIC_KEY
+from ..conftest import IN_CI, VAPID_PUBLIC_KEY
 from ..push.conftest import Device as Phone
 from .conftest import Device
-from .stack import wait_until
+from .stack import listening_sockets, wait_until
 
 pytestmark = pytest.mark.deploy
 WRONG = "not the password at all"
@@ -115,6 +118,87 @@ def test_the_same_sync_batch_through_both_instances_at_once_is_applied_once(runn
             assert column[0] == "duplicate" or column[1] == "duplicate", (index, column)
             assert column.count("duplicate") == 1, (index, column)
         assert stored_ops(running, prefix) == len(ops)
+
+
+def worker_pids(master: int) -> set[int]:
+    """The processes whose parent is `master` (gunicorn's workers)."""
+    children = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # "pid (name) state ppid ...": the name may hold spaces, so split after it.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == master:
+            children.add(int(stat.parent.name))
+    return children
+
+
+def test_a_reload_under_load_resets_no_connection_and_loses_no_op(running, join):
+    """`systemctl reload` sends SIGHUP: gunicorn starts new workers, and the old ones finish
+    what they hold and stop. Phones keep syncing through it, each request on a new connection,
+    so through the listening sockets: none may be reset or refused, and every op is stored.
+    With a socket per worker (deploy/sysctl/60-aankomst.conf), a stopping worker's socket
+    closes with connections waiting on it: the kernel must hand them to another worker."""
+    port, base = running.web_ports[0], running.instances[0]
+    master = running.processes[f"web-{port}"].pid
+    workers = int(running.app_environment()["WEB_CONCURRENCY"])
+    if IN_CI:
+        assert running.socket_per_worker, "CI runs as root: the stack turns the setting on"
+    listeners = workers if running.socket_per_worker else 1
+    assert listening_sockets(port) == listeners
+    run = f"reload-{uuid.uuid4().hex[:8]}"
+    stop = threading.Event()
+
+    def keep_syncing(phone: Device, index: int) -> tuple[int, list[str]]:
+        token, keys = phone.csrf(base), step_keys(phone, base)
+        stored, failures = 0, []
+        for batch in range(10_000):
+            if stop.is_set():
+                break
+            ops = ops_for(keys, f"{run}-{index}-{batch}", 2)
+            try:
+                answer = phone.request(
+                    "POST", f"{base}/api/v1/sync", json={"ops": ops}, timeout=30,
+                    headers={"X-CSRFToken": token, "Connection": "close"},
+                )  # fmt: skip
+            except requests.RequestException as error:
+                failures.append(repr(error))
+                continue
+            if answer.status_code != 200:
+                failures.append(f"{answer.status_code} {answer.text[:200]}")
+                continue
+            results = [result["result"] for result in answer.json()["results"]]
+            assert set(results) <= {"applied", "superseded"}, results
+            stored += len(ops)
+        return stored, failures
+
+    phones = [join(base) for _index in range(4)]
+    with ThreadPoolExecutor(max_workers=len(phones)) as pool:
+        senders = [pool.submit(keep_syncing, phone, i) for i, phone in enumerate(phones)]
+        try:
+            for _reload in range(3):
+                old = worker_pids(master)
+                assert len(old) == workers
+                os.kill(master, signal.SIGHUP)
+                # Done when new workers alone listen; the old ones may take a few seconds.
+                wait_until(
+                    "the reload",
+                    lambda old=old: (
+                        len(worker_pids(master) - old) == workers
+                        and not worker_pids(master) & old
+                        and listening_sockets(port) == listeners
+                    ),
+                    60,
+                    running.logs[f"web-{port}"],
+                )
+        finally:
+            stop.set()
+        outcomes = [sender.result(timeout=60) for sender in senders]
+    assert [failure for _stored, failures in outcomes for failure in failures] == []
+    sent = sum(stored for stored, _failures in outcomes)
+    assert sent >= 40, "the phones kept syncing all through the reloads"
+    assert stored_ops(running, run) == sent
 
 
 def test_a_buddy_request_is_delivered_by_the_worker(running, seed, join, receiver):

@@ -137,18 +137,49 @@ def test_procfile_and_systemd_units_start_commands_the_app_has(app):
         assert start.endswith(procfile[process].split(" ", 1)[1]), (name, start)
 
 
-def test_gunicorn_settings_load(monkeypatch):
+def gunicorn_settings() -> dict:
     settings: dict = {}
-    monkeypatch.setenv("AANKOMST_BIND", "127.0.0.1:8002")
     exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    return settings
+
+
+def test_gunicorn_settings_load(monkeypatch):
+    monkeypatch.setenv("AANKOMST_BIND", "127.0.0.1:8002")
+    settings = gunicorn_settings()
     assert settings["bind"] == "127.0.0.1:8002"
     assert settings["workers"] >= 2
     assert settings["accesslog"] is None  # it would write paths with join tokens
 
 
+@pytest.mark.parametrize(("setting", "expected"), [("1\n", True), ("0\n", False), (None, False)])
+def test_a_socket_per_worker_only_where_the_kernel_moves_waiting_connections(
+    tmp_path, setting, expected
+):
+    """reuse_port without net.ipv4.tcp_migrate_req = 1 would reset the connections waiting on
+    a stopping worker's socket at every reload (tests/deploy tries a reload under load)."""
+    settings = gunicorn_settings()
+    assert settings["reuse_port"] == settings["_kernel_moves_waiting_connections"]()
+    switch = tmp_path / "tcp_migrate_req"
+    if setting is not None:
+        switch.write_text(setting)
+    settings["MIGRATE_REQUESTS"] = switch
+    assert settings["_kernel_moves_waiting_connections"]() is expected
+
+
+def test_the_sysctl_file_turns_on_what_gunicorn_looks_for():
+    settings = gunicorn_settings()
+    [line] = [
+        line
+        for line in (DEPLOY / "sysctl" / "60-aankomst.conf").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    name, value = (part.strip() for part in line.split("="))
+    assert Path("/proc/sys", *name.split(".")) == settings["MIGRATE_REQUESTS"]
+    assert value == "1"
+
+
 def test_a_worker_freezes_the_loaded_app_out_of_the_collectors_way():
-    settings: dict = {}
-    exec(compile((DEPLOY / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), settings)
+    settings = gunicorn_settings()
     before = gc.get_freeze_count()
     try:
         settings["post_worker_init"](object())
