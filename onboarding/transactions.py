@@ -10,7 +10,8 @@ is built inside the transaction, it never reads rows another request erased in t
 Pages and answers that only show something are marked `@read_only`. On SQLite their
 transaction reads without the database's single write lock, so they run side by side instead of
 one after the other, and the connection refuses writes (`PRAGMA query_only`), so a write that
-slipped into such a view fails in every test rather than only under load. Every other
+slipped into such a view fails in every test rather than only under load. Such a request has
+nothing to commit: it ends its reading without one, unless it holds changes (which then fail). Every other
 transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`), so two writers
 never deadlock. On PostgreSQL a read-only request runs its two or three queries each on its own
 (autocommit): no BEGIN and COMMIT, half the round trips of a visit to the checklist. A write
@@ -95,6 +96,12 @@ def _forget_on_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(AFTER_COMMIT, None)
 
 
+def _holds_changes(session: Session) -> bool:
+    """Changes not yet sent, or work waiting for a commit: such a request still commits (on
+    SQLite a write slipped into a read-only view then fails, as one sent earlier does)."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get(AFTER_COMMIT))
+
+
 def _run_later(app: Flask, callbacks: list[Callable[[], None]]) -> Callable[[], None]:
     def run() -> None:
         with app.app_context():
@@ -111,6 +118,10 @@ def init_app(app: Flask) -> None:
     def _commit_point(response: Response) -> Response:
         if response.status_code >= 400:
             db.session.rollback()
+            return response
+        if reads_only() and not _holds_changes(db.session):
+            # Nothing to store: the session's end lets go of the reading, and a commit would
+            # cost Python work on every visit for nothing.
             return response
         try:
             db.session.commit()

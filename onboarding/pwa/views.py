@@ -20,6 +20,7 @@ from flask_babel import force_locale
 
 from ..content import current_pack
 from ..i18n import LANGUAGES, _, bcp47, current_language, normalize_language
+from ..templating import kept_per_mount_point
 
 bp = Blueprint("pwa", __name__)
 
@@ -76,8 +77,14 @@ def js_messages() -> tuple[str, ...]:
 
 def static_url(filename: str) -> str:
     """A static file under its deployment's version (/assets/<version>/...), so modules it
-    imports by relative path carry the version too, and the worker never mixes versions."""
-    return url_for("pwa.asset", version=current_app.config["ASSET_VERSION"], filename=filename)
+    imports by relative path carry the version too, and the worker never mixes versions. Built
+    once per mount point: every page names the same few files."""
+    return kept_per_mount_point(
+        ("asset", filename),
+        lambda: url_for(
+            "pwa.asset", version=current_app.config["ASSET_VERSION"], filename=filename
+        ),
+    )
 
 
 @bp.get("/assets/<version>/<path:filename>")

@@ -175,6 +175,23 @@ def test_reading_needs_no_transaction_on_postgresql_and_writing_has_one(app, api
     assert len(updates) == 2 and all(updates)  # the session and the newcomer, together
 
 
+def test_only_a_request_that_changed_something_commits(app, api, make_code):
+    """A read-only page or answer ends its reading without a commit (nothing to store); a
+    change commits once."""
+    with time_machine.travel(MOMENT, tick=False):
+        assert api.post("/api/v1/join", json=join_body(make_code())).status_code == 201
+        key = api.get("/api/v1/checklist").get_json()["steps"][0]["key"]
+        commits: list[str] = []
+        with watching(app, "commit", lambda _conn: commits.append(request.method)):
+            for path in ("/api/v1/checklist", "/", f"/steps/{key}"):
+                assert api.get(path).status_code == 200
+            assert commits == []
+            answer = api.patch(f"/api/v1/checklist/{key}", json={"status": "done"})
+            assert answer.status_code == 200
+        assert commits == ["PATCH"]
+        assert api.get("/api/v1/checklist").get_json()["steps"][0]["status"] == "done"
+
+
 def test_pack_texts_are_kept_per_language(app, make_api, make_code):
     """Each reader gets their own language's texts, however many readers came before."""
     titles = {}
@@ -205,6 +222,12 @@ def sqlite_app(tmp_path, other_app):
     def writes_while_reading():
         db.session.add(Location(name="Written while reading", village="Noordwijk"))
         db.session.flush()
+        return "written"
+
+    @app.get("/test/writes-at-the-end")
+    @read_only
+    def writes_at_the_end():
+        db.session.add(Location(name="Written at the end", village="Noordwijk"))
         return "written"
 
     assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
@@ -243,9 +266,11 @@ def test_on_sqlite_pages_that_only_read_are_answered_while_another_request_write
         assert phone.patch(f"/api/v1/checklist/{key}", json={"status": "done"}).status_code == 200
 
 
-def test_on_sqlite_a_write_in_a_page_marked_read_only_fails_every_time(sqlite_app):
+@pytest.mark.parametrize("path", ["/test/writes-while-reading", "/test/writes-at-the-end"])
+def test_on_sqlite_a_write_in_a_page_marked_read_only_fails_every_time(sqlite_app, path):
+    """Sent at once or left for the commit point: either way refused, never lost in silence."""
     client = sqlite_app.test_client()
-    answer = client.get("/test/writes-while-reading")
+    answer = client.get(path)
     assert answer.status_code == 503
     with sqlite_app.app_context():
         assert db.session.scalar(select(Location).where(Location.name.like("Written%"))) is None
