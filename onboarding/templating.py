@@ -105,11 +105,6 @@ def kept_per_mount_point(key: tuple, build: Callable[[], T]) -> T:
 def init_app(app) -> None:
     app.jinja_env.add_extension(Fragments)
     app.context_processor(_page_context)
-    from .pwa.views import static_url
-
     app.jinja_env.globals.update(
-        pack_text=_render_pack_text,
-        pack_text_in=pack_text_in,
-        pack_item=pack_item,
-        asset_url=static_url,
+        pack_text=_render_pack_text, pack_text_in=pack_text_in, pack_item=pack_item
     )

@@ -7,11 +7,11 @@ the notifications a change queued, is registered with `after_commit`: it runs af
 (in a request, once the response has been sent) and is dropped on a rollback. Because the answer
 is built inside the transaction, it never reads rows another request erased in the meantime.
 
-Pages and answers that only show something are marked `@read_only`. On SQLite their
-transaction reads without the database's single write lock, so they run side by side instead of
-one after the other, and the connection refuses writes (`PRAGMA query_only`), so a write that
-slipped into such a view fails in every test rather than only under load. Such a request has
-nothing to commit: it ends its reading without one, unless it holds changes (which then fail). Every other
+Pages and answers that only show something are marked `@read_only`. On SQLite their transaction
+reads without the database's single write lock, so they run side by side instead of one after
+the other, and the connection refuses writes (`PRAGMA query_only`), so a write that slipped into
+such a view fails in every test rather than only under load. Such a request has nothing to
+commit: it ends its reading without one, unless it holds changes (which then fail). Every other
 transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`), so two writers
 never deadlock. On PostgreSQL a read-only request runs its two or three queries each on its own
 (autocommit): no BEGIN and COMMIT, half the round trips of a visit to the checklist. A write

@@ -79,3 +79,55 @@ def test_only_a_few_mount_points_are_kept_whatever_prefixes_clients_send(app, ne
         assert f'href="{prefix}/steps/' in html and f'href="{prefix}/help"' in html
     roots = {key[-1] for key in kept(app) if str(key[-1]).startswith("/prefix")}
     assert roots == {f"/prefix{number}" for number in range(MOUNT_POINTS_KEPT)}
+
+
+def test_kept_step_cards_show_each_person_their_own_state_dates_and_token(app, joined, make_api):
+    """The list page's cards are kept per language and step state
+    (checklist/present.py::step_cards). Two people's steps differ in one thing each (stuck or
+    not, overdue or not, waiting for more steps or fewer), and their dates and tokens differ:
+    each sees exactly the page a fresh render gives them, in whichever order the cards were
+    kept."""
+    with time_machine.travel(datetime(2027, 6, 9, 10, tzinfo=UTC), tick=False):
+        first, _ = joined(make_api(), language="pl", arrival_date="2027-04-01")
+        second, _ = joined(make_api(), language="pl", arrival_date="2027-06-08")
+
+        def steps(client) -> dict[str, dict]:
+            answer = client.get("/api/v1/checklist").get_json()
+            return {step["key"]: step for step in answer["steps"]}
+
+        mine, theirs = steps(first), steps(second)
+        undated = next(
+            k for k, step in mine.items() if not step["due_date"] and not step["blocked"]
+        )
+        late = next(k for k, step in mine.items() if step["overdue"])
+        assert not theirs[late]["overdue"] and theirs[late]["status"] == "todo"
+        assert "health_insurance" in mine["healthcare_allowance"]["requires"]
+        stuck = {"status": "doing", "stuck": True, "stuck_category": "no_appointment"}
+        for key, change in ((undated, stuck), ("health_insurance", {"status": "done"})):
+            assert first.patch(f"/api/v1/checklist/{key}", json=change).status_code == 200
+        doing = second.patch(f"/api/v1/checklist/{undated}", json={"status": "doing"})
+        assert doing.status_code == 200
+        fresh = {}
+        for name, client in (("first", first), ("second", second)):
+            kept(app).clear()
+            fresh[name] = client.get("/").get_data(as_text=True)
+        for order in ((first, second), (second, first)):
+            kept(app).clear()
+            for _round in range(2):
+                for client in order:
+                    name = "first" if client is first else "second"
+                    assert client.get("/").get_data(as_text=True) == fresh[name], name
+    cards = [key for key in kept(app) if key[0] == "card"]
+    assert len(cards) >= len(mine)
+    first_page, second_page = fresh["first"], fresh["second"]
+    assert "stuck-mark" in first_page and "stuck-mark" not in second_page
+    assert "is-overdue" in first_page and "is-overdue" not in second_page
+    blocked = re.compile(r'<p class="blocked">(.*?)</p>', re.S)
+    assert blocked.findall(first_page) != blocked.findall(second_page)
+    # Each page has its own token in its forms, and no kept card holds one.
+    first_tokens, second_tokens = set(CSRF.findall(first_page)), set(CSRF.findall(second_page))
+    assert len(first_tokens) == len(second_tokens) == 1 and first_tokens != second_tokens
+    assert first_page.count('name="csrf_token"') > len(mine) - 2
+    kept_html = " ".join(str(kept(app)[key]) for key in cards)
+    for personal in (*first_tokens, *second_tokens):
+        assert personal not in kept_html

@@ -10,7 +10,7 @@ from ..i18n import LANGUAGES, _, _l
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
-from .present import STUCK_CATEGORY_LABELS, due_lines
+from .present import STUCK_CATEGORY_LABELS, due_lines, step_cards
 from .services import (
     build_checklist,
     checklist_item,
@@ -57,9 +57,7 @@ def home():
     )
     return render_template(
         "checklist/list.html",
-        items=items,
-        step_urls=step_urls,
-        due_lines=due_lines(items),
+        cards=step_cards(items, due_lines(items), step_urls),
         finished=finished,
         total=total,
         offline_urls=offline_urls,

@@ -75,15 +75,15 @@ def js_messages() -> tuple[str, ...]:
     return tuple(dict.fromkeys(m for m in found if isinstance(m, str)))
 
 
+@bp.app_template_global("asset_url")
 def static_url(filename: str) -> str:
     """A static file under its deployment's version (/assets/<version>/...), so modules it
     imports by relative path carry the version too, and the worker never mixes versions. Built
     once per mount point: every page names the same few files."""
+    version = current_app.config["ASSET_VERSION"]
     return kept_per_mount_point(
-        ("asset", filename),
-        lambda: url_for(
-            "pwa.asset", version=current_app.config["ASSET_VERSION"], filename=filename
-        ),
+        ("asset", version, filename),
+        lambda: url_for("pwa.asset", version=version, filename=filename),
     )
 
 
