@@ -7,6 +7,7 @@ from datetime import date
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from babel import Locale
 from babel.dates import format_skeleton
 from flask import (
     Blueprint,
@@ -97,9 +98,27 @@ def select_locale() -> str:
     return normalize_language(match) or ("pt_BR" if match == "pt" else DEFAULT_LANGUAGE)
 
 
+def locale_now() -> Locale | None:
+    """`flask_babel.get_locale()`, found in one look once chosen: a page asks for it a dozen
+    times, and Flask-Babel's own way looks through `g` three times on each. `force_locale`
+    changes what Flask-Babel keeps there, so it still switches this."""
+    if has_app_context():
+        kept = getattr(g._get_current_object(), "_flask_babel", None)
+        locale = getattr(kept, "babel_locale", None)
+        if locale is not None:
+            return locale
+    return get_locale()
+
+
+@lru_cache(maxsize=64)
+def _language_of(locale: Locale) -> str:
+    return normalize_language(str(locale)) or DEFAULT_LANGUAGE
+
+
 def current_language() -> str:
     """The active locale as one of the keys of LANGUAGES."""
-    return normalize_language(str(get_locale())) or DEFAULT_LANGUAGE
+    locale = locale_now()
+    return _language_of(locale) if locale is not None else DEFAULT_LANGUAGE
 
 
 def format_day(value: date | None, skeleton: str = "yMMMEd", language: str | None = None) -> str:
@@ -107,7 +126,7 @@ def format_day(value: date | None, skeleton: str = "yMMMEd", language: str | Non
     `Fri 27 Nov 2026`."""
     if value is None:
         return ""
-    return _formatted_day(skeleton, value, language or str(get_locale()))
+    return _formatted_day(skeleton, value, language or str(locale_now()))
 
 
 @lru_cache(maxsize=4096)
@@ -154,7 +173,7 @@ RENDER_CATALOG = "babel_catalog"
 def _catalog():
     """This request's catalog. Flask-Babel looks it up anew on every call, and a page calls
     `_()` dozens of times; kept per locale, so `force_locale` still switches it."""
-    locale = get_locale()
+    locale = locale_now()
     kept = g.get(CATALOG)
     if kept is None or kept[0] is not locale:
         kept = (locale, get_translations())

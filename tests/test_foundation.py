@@ -1,9 +1,12 @@
 """The app factory, configuration, security headers and the database set-up."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
+from flask import request as flask_request
 from sqlalchemy import text
 
 from onboarding import create_app
@@ -102,6 +105,69 @@ def test_security_headers_on_pages_and_api(client):
         assert "frame-ancestors 'none'" in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_every_answer_carries_the_fixed_headers_once_and_a_views_own_wins(other_app):
+    app = other_app(AANKOMST_ENV="production", SECRET_KEY="x" * 48, SESSION_COOKIE_SECURE=False)
+
+    @app.get("/_framed")
+    def framed():
+        return "ok", 200, {"X-Frame-Options": "SAMEORIGIN"}
+
+    client = app.test_client()
+    asset = client.get("/manifest.webmanifest").headers
+    for answer in (client.get("/_framed"), client.get("/no-such-page"), client.get("/api/v1/csrf")):
+        names = [name.lower() for name, _value in answer.headers]
+        for name in ("content-security-policy", "x-content-type-options", "x-frame-options",
+                     "referrer-policy", "permissions-policy", "cross-origin-opener-policy",
+                     "strict-transport-security"):  # fmt: skip
+            assert names.count(name) == 1, (answer.request.path, name)
+    assert client.get("/_framed").headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert client.get("/no-such-page").headers["X-Frame-Options"] == "DENY"
+    assert asset["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_kept_session_cookie_still_expires_and_a_changed_one_is_refused(app, api):
+    """Checked cookies are kept per process (security.KeptCookieSessions); what a cookie says
+    still ends with its lifetime, and a cookie changed by hand says nothing."""
+    lifetime = app.config["PERMANENT_SESSION_LIFETIME"]
+    signed = datetime(2027, 6, 9, 10, tzinfo=UTC)
+    with time_machine.travel(signed, tick=False):
+        api.form("/language", {"lang": "bg", "next": "/"})
+        cookie = api.client.get_cookie("aankomst_session").value
+        for _visit in range(2):
+            assert '<html lang="bg"' in api.get("/").get_data(as_text=True)
+    with time_machine.travel(signed + lifetime - timedelta(minutes=1), tick=False):
+        assert '<html lang="bg"' in api.get("/").get_data(as_text=True)
+    with time_machine.travel(signed + lifetime + timedelta(minutes=1), tick=False):
+        assert '<html lang="en"' in api.get("/").get_data(as_text=True)
+    with time_machine.travel(signed, tick=False):
+        # That answer set a new cookie (with a CSRF token and no language): the first again.
+        api.client.set_cookie("aankomst_session", cookie)
+        assert '<html lang="bg"' in api.get("/").get_data(as_text=True)
+        payload, signature = cookie.rsplit(".", 1)
+        api.client.set_cookie("aankomst_session", f"{payload}.{signature[::-1]}")
+        assert '<html lang="en"' in api.get("/").get_data(as_text=True)
+
+
+def test_a_kept_session_is_a_fresh_copy_and_lists_are_never_kept(app):
+    from flask.sessions import SecureCookieSessionInterface
+
+    from onboarding.security import KeptCookieSessions
+
+    interface = app.session_interface
+    assert isinstance(interface, KeptCookieSessions)
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    plain, listed = signer.dumps({"lang": "pl"}), signer.dumps({"_flashes": [["info", "Saved"]]})
+    for cookie in (plain, listed):
+        with app.test_request_context("/", headers={"Cookie": f"aankomst_session={cookie}"}):
+            first = interface.open_session(app, flask_request)
+            first.setdefault("_flashes", []).append(["info", "Another"])
+            first["lang"] = "uk"
+        with app.test_request_context("/", headers={"Cookie": f"aankomst_session={cookie}"}):
+            again = interface.open_session(app, flask_request)
+        assert again.get("lang") == ("pl" if cookie == plain else None)
+        assert again.get("_flashes", []) == ([] if cookie == plain else [["info", "Saved"]])
 
 
 def test_session_cookie_is_httponly_and_samesite(client):
