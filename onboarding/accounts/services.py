@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm import joinedload
 
 from ..clock import iso, today_in_amsterdam, years_before
 from ..codes.services import redeem_code
@@ -121,12 +120,11 @@ _SESSION_BY_HASH = (
     select(Newcomer, DeviceSession.expires_at, DeviceSession.last_seen_at)
     .join(DeviceSession, DeviceSession.newcomer_id == Newcomer.id)
     .where(DeviceSession.token_hash == bindparam("token_hash"))
-    .options(joinedload(Newcomer.location))
 )
 
 
 def newcomer_for_session(token: str | None) -> tuple[Newcomer | None, bool]:
-    """The newcomer of a live session (one query, with their location), and whether the session
+    """The newcomer of a live session (one query), and whether the session
     was renewed just now, so that the cookie is sent again with the new expiry."""
     if not token:
         return None, False

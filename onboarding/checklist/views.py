@@ -7,6 +7,7 @@ from ..content import Pack, current_pack
 from ..errors import ValidationError
 from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
+from ..staff.services import contact_card
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
@@ -63,6 +64,7 @@ def home():
         offline_urls=offline_urls,
         offline_key=offline_key,
         stay_check=stay_check_due(g.newcomer),
+        contact=contact_card(g.newcomer.location_id),
     )
 
 

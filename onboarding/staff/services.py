@@ -1,10 +1,11 @@
 """Locations and staff accounts."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import and_, bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
@@ -249,21 +250,44 @@ def location_for(staff: StaffUser, location_id: object) -> Location:
     return location
 
 
-# Built once: the checklist page asks on every visit.
-_LANGUAGES_AT = (
-    select(StaffUser.languages)
-    .join(staff_location, staff_location.c.staff_id == StaffUser.id)
-    .where(staff_location.c.location_id == bindparam("location_id"), StaffUser.active.is_(True))
+@dataclass(frozen=True)
+class ContactCard:
+    """What the checklist of a location's newcomers says about their housing coordinator."""
+
+    contact_name: str | None
+    contact_phone: str | None
+    office_hours: str | None
+    # The languages the location's active staff speak (codes, in the switcher's order).
+    languages: list[str]
+
+
+# Built once: the checklist page asks on every visit. A row per staff member (or one without).
+_CONTACT_AT = (
+    select(
+        Location.contact_name, Location.contact_phone, Location.office_hours, StaffUser.languages
+    )
+    .select_from(Location)
+    .outerjoin(staff_location, staff_location.c.location_id == Location.id)
+    .outerjoin(
+        StaffUser, and_(StaffUser.id == staff_location.c.staff_id, StaffUser.active.is_(True))
+    )
+    .where(Location.id == bindparam("location_id"))
 )
 
 
-def languages_spoken_at(location_id: int | None) -> list[str]:
-    """The languages the active staff of a location speak (codes, in the switcher's order), for
-    the newcomers' contact card."""
+def contact_card(location_id: int | None) -> ContactCard | None:
+    """The contact card of a location's newcomers, in one query past the ORM; None when the
+    location has nothing to show."""
     if location_id is None:
-        return []
-    spoken = read_rows(_LANGUAGES_AT, {"location_id": location_id}).scalars()
-    return ordered_languages(code for text in spoken for code in (text or "").split(","))
+        return None
+    rows = read_rows(_CONTACT_AT, {"location_id": location_id}).all()
+    if not rows:
+        return None
+    spoken = ordered_languages(code for row in rows for code in (row.languages or "").split(","))
+    first = rows[0]
+    card = ContactCard(first.contact_name, first.contact_phone, first.office_hours, spoken)
+    shown = card.contact_name or card.contact_phone or card.office_hours or card.languages
+    return card if shown else None
 
 
 def visible_locations(staff: StaffUser | None) -> list[Location]:

@@ -18,7 +18,6 @@ from .services import (
     audit_log,
     authenticate,
     create_staff,
-    languages_spoken_at,
     location_for,
     record,
     save_location,
@@ -157,5 +156,4 @@ def admin_content():
 
 @bp.app_context_processor
 def _staff_context() -> dict:
-    # languages_spoken_at: the contact card of a newcomer's checklist names them.
-    return {"LANGUAGE_NAMES": LANGUAGES, "languages_spoken_at": languages_spoken_at}
+    return {"LANGUAGE_NAMES": LANGUAGES}

@@ -124,6 +124,7 @@ def test_the_contact_card_names_the_languages_the_locations_staff_speak(
     app, make_location, make_staff, newcomer_at, speaker
 ):
     home, elsewhere = make_location("Home"), make_location("Elsewhere")
+    empty = make_location("Nobody here")
     speaker("coordinator", [home], ["pl", "en"])
     speaker("coordinator", [home], ["uk"])
     speaker("coordinator", [elsewhere], ["bg"])
@@ -140,11 +141,12 @@ def test_the_contact_card_names_the_languages_the_locations_staff_speak(
     )
     assert "Română" not in card.split("contact-line", 1)[1].split("</aside>", 1)[0]
     with app.app_context():
-        from onboarding.staff.services import languages_spoken_at
+        from onboarding.staff.services import contact_card
 
-        assert languages_spoken_at(home) == ["pl", "uk", "en"]
-        assert languages_spoken_at(elsewhere) == ["bg"]
-        assert languages_spoken_at(None) == []
+        assert contact_card(home).languages == ["pl", "uk", "en"]
+        assert contact_card(elsewhere).languages == ["bg"]
+        assert contact_card(None) is None
+        assert contact_card(empty) is None
         db.session.get(Location, home).contact_name = "Marta"
         db.session.commit()
     assert "Marta" in page(client, "/")
