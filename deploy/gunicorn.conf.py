@@ -22,6 +22,10 @@ graceful_timeout = 30
 keepalive = 5
 
 
+# Set by this file in the master's environment when the instance starts (not a setting).
+SOCKET_PER_WORKER = "AANKOMST_SOCKET_PER_WORKER_SINCE_START"
+
+
 def _kernel_moves_waiting_connections() -> bool:
     try:
         return MIGRATE_REQUESTS.read_text().strip() == "1"
@@ -29,12 +33,20 @@ def _kernel_moves_waiting_connections() -> bool:
         return False
 
 
+def _socket_per_worker() -> bool:
+    """Decided once, when the instance starts: a reload (SIGHUP) reads this file again but keeps
+    the master's sockets, so switching there would leave the new workers without a socket."""
+    if SOCKET_PER_WORKER not in os.environ:
+        os.environ[SOCKET_PER_WORKER] = "1" if _kernel_moves_waiting_connections() else "0"
+    return os.environ[SOCKET_PER_WORKER] == "1"
+
+
 # A listening socket per worker: the kernel then spreads new connections evenly over the
 # workers. With one shared socket, one worker can end up holding nearly all kept-alive
 # connections while the other idles (half the machine unused, measured in BENCHMARKS.md). Only
 # when the kernel moves the connections waiting on a stopping worker's socket to the others:
 # without that, a reload would reset them (a phone's POST lost).
-reuse_port = _kernel_moves_waiting_connections()
+reuse_port = _socket_per_worker()
 
 # A request body is at most 256 KiB (MAX_CONTENT_LENGTH); headers stay small.
 limit_request_line = 4094

@@ -107,15 +107,16 @@ def missing_programs() -> list[str]:
     return missing
 
 
-def move_waiting_connections() -> bool:
-    """Turn on what the production recipe's sysctl file turns on, where this process may (as
-    root); True if it is on."""
+def move_waiting_connections(on: str = "1") -> str | None:
+    """Set what the production recipe's sysctl file sets (`on`), where this process may (as
+    root); returns the value it had, None if unknown."""
     try:
-        if MIGRATE_REQUESTS.read_text().strip() != "1" and os.geteuid() == 0:
-            MIGRATE_REQUESTS.write_text("1")
-        return MIGRATE_REQUESTS.read_text().strip() == "1"
+        before = MIGRATE_REQUESTS.read_text().strip()
+        if before != on and os.geteuid() == 0:
+            MIGRATE_REQUESTS.write_text(on)
+        return before
     except OSError:
-        return False
+        return None
 
 
 def listening_sockets(port: int) -> int:
@@ -157,6 +158,7 @@ class Stack:
     pg_port: int = 0
     redis_port: int = 0
     socket_per_worker: bool = False
+    migrate_before: str | None = None
     web_ports: tuple[int, int] = (0, 0)
     nginx_port: int = 0
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
@@ -208,7 +210,8 @@ class Stack:
             stack._create_database()
             stack._start_redis()
             stack._flask("db", "upgrade")
-            stack.socket_per_worker = move_waiting_connections()
+            stack.migrate_before = move_waiting_connections()
+            stack.socket_per_worker = MIGRATE_REQUESTS.read_text().strip() == "1"
             for port in stack.web_ports:
                 stack._start_web(port)
             stack._spawn("worker", [str(BIN / "flask"), "--app", "wsgi", "worker"])
@@ -411,6 +414,8 @@ class Stack:
         its folder."""
         for name in reversed(list(self.processes)):
             _end(self.processes[name])
+        if self.migrate_before is not None:
+            move_waiting_connections(self.migrate_before)
         if (self.folder / "pg" / "data" / "postmaster.pid").exists():
             with contextlib.suppress(StackError, subprocess.TimeoutExpired):
                 self.stop_postgres("immediate")

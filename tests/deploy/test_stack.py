@@ -150,10 +150,10 @@ def test_a_reload_under_load_resets_no_connection_and_loses_no_op(running, join)
     assert listening_sockets(port) == listeners
     run = f"reload-{uuid.uuid4().hex[:8]}"
     stop = threading.Event()
-    answered = [0]  # batches answered so far, by all phones
+    answered: list[int] = []  # one entry per batch answered, by any phone (append is atomic)
 
     def answered_more_than(count: int) -> Callable[[], bool]:
-        return lambda: answered[0] > count
+        return lambda: len(answered) > count
 
     def keep_syncing(phone: Device, index: int) -> tuple[int, list[str]]:
         token, keys = phone.csrf(base), step_keys(phone, base)
@@ -176,7 +176,7 @@ def test_a_reload_under_load_resets_no_connection_and_loses_no_op(running, join)
             results = [result["result"] for result in answer.json()["results"]]
             assert set(results) <= {"applied", "superseded"}, results
             stored += len(ops)
-            answered[0] += 1
+            answered.append(1)
         return stored, failures
 
     phones = [join(base) for _index in range(4)]
@@ -187,7 +187,7 @@ def test_a_reload_under_load_resets_no_connection_and_loses_no_op(running, join)
                 old = worker_pids(master)
                 assert len(old) == workers
                 # Reload while the phones' batches are being answered, however slow the machine.
-                wait_until("syncing", answered_more_than(answered[0]), 60)
+                wait_until("syncing", answered_more_than(len(answered)), 60)
                 os.kill(master, signal.SIGHUP)
                 # Done when new workers alone listen; the old ones may take a few seconds.
                 wait_until(
@@ -200,7 +200,7 @@ def test_a_reload_under_load_resets_no_connection_and_loses_no_op(running, join)
                     60,
                     running.logs[f"web-{port}"],
                 )
-            wait_until("syncing after the reloads", answered_more_than(answered[0]), 60)
+            wait_until("syncing after the reloads", answered_more_than(len(answered)), 60)
         finally:
             stop.set()
         outcomes = [sender.result(timeout=60) for sender in senders]

@@ -151,9 +151,20 @@ def test_gunicorn_settings_load(monkeypatch):
     assert settings["accesslog"] is None  # it would write paths with join tokens
 
 
+# Where deploy/gunicorn.conf.py keeps, in the master's environment, the choice made at start.
+SOCKET_DECISION = "AANKOMST_SOCKET_PER_WORKER_SINCE_START"
+
+
+@pytest.fixture
+def instance_start(monkeypatch):
+    """As when an instance starts: no socket choice made yet (and none left behind after)."""
+    monkeypatch.setenv(SOCKET_DECISION, "")
+    monkeypatch.delenv(SOCKET_DECISION)
+
+
 @pytest.mark.parametrize(("setting", "expected"), [("1\n", True), ("0\n", False), (None, False)])
 def test_a_socket_per_worker_only_where_the_kernel_moves_waiting_connections(
-    tmp_path, setting, expected
+    tmp_path, instance_start, setting, expected
 ):
     """reuse_port without net.ipv4.tcp_migrate_req = 1 would reset the connections waiting on
     a stopping worker's socket at every reload (tests/deploy tries a reload under load)."""
@@ -164,6 +175,17 @@ def test_a_socket_per_worker_only_where_the_kernel_moves_waiting_connections(
         switch.write_text(setting)
     settings["MIGRATE_REQUESTS"] = switch
     assert settings["_kernel_moves_waiting_connections"]() is expected
+
+
+def test_a_reload_keeps_the_socket_setup_the_instance_started_with(monkeypatch, instance_start):
+    """gunicorn reads this file again on a reload (SIGHUP) but keeps the master's sockets: a
+    switch there would leave the new workers without a socket, or fighting over the shared one."""
+    started = gunicorn_settings()
+    kernel_now = started["_kernel_moves_waiting_connections"]()
+    assert started["reuse_port"] is kernel_now
+    # The kernel setting is not what it was when the instance started; then it reloads.
+    monkeypatch.setenv(SOCKET_DECISION, "0" if kernel_now else "1")
+    assert gunicorn_settings()["reuse_port"] is (not kernel_now)
 
 
 def test_the_sysctl_file_turns_on_what_gunicorn_looks_for():
