@@ -84,28 +84,40 @@ def test_only_a_few_mount_points_are_kept_whatever_prefixes_clients_send(app, ne
 def test_kept_step_cards_show_each_person_their_own_state_dates_and_token(app, joined, make_api):
     """The list page's cards are kept per language and step state
     (checklist/present.py::step_cards). Two people's steps differ in one thing each (stuck or
-    not, overdue or not, waiting for more steps or fewer), and their dates and tokens differ:
+    not, overdue or not, dated or not, waiting for more steps or fewer), and their dates and
+    tokens differ:
     each sees exactly the page a fresh render gives them, in whichever order the cards were
     kept."""
     with time_machine.travel(datetime(2027, 6, 9, 10, tzinfo=UTC), tick=False):
         first, _ = joined(make_api(), language="pl", arrival_date="2027-04-01")
-        second, _ = joined(make_api(), language="pl", arrival_date="2027-06-08")
+        second, _ = joined(
+            make_api(), language="pl", arrival_date="2027-06-08", first_workday_date="2027-07-01"
+        )
 
         def steps(client) -> dict[str, dict]:
             answer = client.get("/api/v1/checklist").get_json()
             return {step["key"]: step for step in answer["steps"]}
 
         mine, theirs = steps(first), steps(second)
-        undated = next(
-            k for k, step in mine.items() if not step["due_date"] and not step["blocked"]
+        # A step in the same state for both (dated or not alike, not late, not waiting).
+        alike = next(
+            key
+            for key, step in mine.items()
+            if bool(step["due_date"]) == bool(theirs[key]["due_date"])
+            and not (step["overdue"] or theirs[key]["overdue"])
+            and not (step["blocked"] or theirs[key]["blocked"])
+            and key not in ("health_insurance", "first_workday")
         )
+        # The first workday: no date for the first person, who gave none; a date for the second.
+        assert not mine["first_workday"]["due_date"] and theirs["first_workday"]["due_date"]
+        assert not theirs["first_workday"]["overdue"]
         late = next(k for k, step in mine.items() if step["overdue"])
         assert not theirs[late]["overdue"] and theirs[late]["status"] == "todo"
         assert "health_insurance" in mine["healthcare_allowance"]["requires"]
         stuck = {"status": "doing", "stuck": True, "stuck_category": "no_appointment"}
-        for key, change in ((undated, stuck), ("health_insurance", {"status": "done"})):
+        for key, change in ((alike, stuck), ("health_insurance", {"status": "done"})):
             assert first.patch(f"/api/v1/checklist/{key}", json=change).status_code == 200
-        doing = second.patch(f"/api/v1/checklist/{undated}", json={"status": "doing"})
+        doing = second.patch(f"/api/v1/checklist/{alike}", json={"status": "doing"})
         assert doing.status_code == 200
         fresh = {}
         for name, client in (("first", first), ("second", second)):
