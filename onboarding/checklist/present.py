@@ -1,7 +1,6 @@
 """The checklist as the API and the list page show it."""
 
-from flask import render_template
-from flask_wtf.csrf import generate_csrf
+from flask import get_template_attribute, render_template
 from markupsafe import Markup, escape
 
 from ..content import pack_texts
@@ -54,7 +53,7 @@ def step_cards(
     opcodes to render, a kept one about 50). The due line (a date) and the CSRF field (the
     session's) are put in per page."""
     language = current_language()
-    csrf_field = Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
+    csrf_field = get_template_attribute("_macros/forms.html", "csrf")()
     cards = []
     for item in items:
         state = (
