@@ -41,6 +41,7 @@ the rest.
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
@@ -50,7 +51,7 @@ from werkzeug.routing import IntegerConverter
 from . import i18n, ops, transactions
 from .config import LIMITS_NEED_REDIS, PROJECT_ROOT, load_config, worker_count
 from .content import load_pack
-from .extensions import babel, csrf, db, limiter, migrate
+from .extensions import DescribedOnReadCursor, babel, csrf, db, limiter, migrate
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -75,10 +76,15 @@ def _tune_sqlite(app: Flask) -> None:
 
 
 def _tune_postgresql() -> None:
-    """Read-only requests without BEGIN and COMMIT (see transactions)."""
+    """Read-only requests without BEGIN and COMMIT (see transactions); descriptions of results
+    made only when read (see DescribedOnReadCursor)."""
     engine = db.engine
     if engine.dialect.name != "postgresql":
         return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.cursor_factory = DescribedOnReadCursor
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -99,9 +105,29 @@ class IdConverter(IntegerConverter):
     )
 
 
+SYNC_FUNCTIONS_KEPT = 4096
+
+
+class Aankomst(Flask):
+    """Flask, with what it asks of each view and hook on every request answered once."""
+
+    def ensure_sync(self, func: Callable) -> Callable:
+        """Flask asks whether a view or hook is a coroutine function each time it calls one:
+        about a twentieth of the Python of a checklist answer. The answer never changes. (The
+        views and hooks are a few hundred; should one ever be made per request, the bound keeps
+        memory flat.)"""
+        known = self.__dict__.setdefault("_sync_functions", {})
+        found = known.get(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(known) < SYNC_FUNCTIONS_KEPT:
+                known[func] = found
+        return found
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides what the environment gives (tests use it)."""
-    app = Flask(
+    app = Aankomst(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
         template_folder=str(PROJECT_ROOT / "templates"),

@@ -4,15 +4,16 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 import time_machine
 from flask import request as flask_request
-from sqlalchemy import text
+from sqlalchemy import literal, select, text
 
 from onboarding import create_app
 from onboarding.clock import today_in_amsterdam
 from onboarding.config import ConfigError, load_config
-from onboarding.extensions import db
+from onboarding.extensions import DescribedOnReadCursor, ResultDescription, db
 
 from .conftest import translated
 
@@ -320,3 +321,51 @@ def test_an_id_the_database_cannot_hold_is_a_404_for_every_method(api):
             assert answer.get_json()["error"]["code"] == "not_found"
     for user_id in ("1", "2147483647"):  # the whole range reaches the view: not signed in
         assert api.call("DELETE", f"/api/v1/buddy/approve/{user_id}").status_code == 401
+
+
+class _Result:
+    """A stand-in for psycopg's PGresult: two named columns of known types."""
+
+    nfields, status = 2, None
+
+    def fname(self, index: int) -> bytes:
+        return [b"step_key", "überall".encode()][index]
+
+    def ftype(self, index: int) -> int:
+        return [25, 1082][index]
+
+
+def test_a_results_description_is_made_when_read_and_says_what_psycopg_says(app):
+    """DescribedOnReadCursor: DB-API entries, made on reading; on PostgreSQL the same names
+    and type codes as psycopg's own, None after a statement without rows, and SQLAlchemy
+    reads new statements (whose description it does read) and known ones alike."""
+    described = ResultDescription(_Result(), "utf-8")
+    assert len(described) == 2
+    assert described[0] == ("step_key", 25, None, None, None, None, None)
+    assert described[-1][:2] == ("überall", 1082)
+    assert [entry[0] for entry in described[::-1]] == ["überall", "step_key"]
+    with pytest.raises(IndexError):
+        described[2]
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return
+        connection = db.engine.raw_connection()
+        try:
+            driver = connection.driver_connection
+            assert driver.cursor_factory is DescribedOnReadCursor
+            query = "SELECT 1 AS one, 'x'::text AS two, now()::date AS three"
+            ours, theirs = driver.cursor(), psycopg.Cursor(driver)
+            ours.execute(query)
+            theirs.execute(query)
+            assert [tuple(entry[:2]) for entry in ours.description] == [
+                (column.name, column.type_code) for column in theirs.description
+            ]
+            ours.execute("SET search_path TO public")
+            assert ours.description is None
+            ours.execute("SELECT")
+            assert ours.description is not None and len(ours.description) == 0
+        finally:
+            connection.close()
+        for _ in range(2):  # first compiled and described, then known
+            assert db.session.execute(text("SELECT 7 AS seven")).one().seven == 7
+            assert db.session.execute(select(literal(8).label("eight"))).one().eight == 8

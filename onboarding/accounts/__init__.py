@@ -1,16 +1,25 @@
 """Newcomer accounts: joining with a code, device sessions, recovery, export and erasure."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
+from sqlalchemy import Label
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..errors import AppError, wants_json
 from ..i18n import _
-from .services import end_session, newcomer_for_session, start_session
+from .services import (
+    SignedIn,
+    end_session,
+    newcomer_for_session,
+    session_lookup,
+    start_session,
+)
 
 SESSION_KEY = "sid"
+SESSION_LOOKUP = "aankomst_session_lookup"
 # Sent when a device is forgotten or the account deleted: the browser drops caches and storage.
 CLEAR_SITE_DATA = '"cache", "storage"'
 
@@ -35,13 +44,36 @@ def settings_sections() -> list[SettingsSection]:
 
 def load_newcomer() -> None:
     """Before each request: who is signed in on this device, if anyone (static files skip
-    the database)."""
+    the database), with what its view reads along (`reads_with_session`)."""
     if request.endpoint == "static":
         g.newcomer = None
         return
-    g.newcomer, renewed = newcomer_for_session(session.get(SESSION_KEY))
-    if renewed:
+    view = current_app.view_functions.get(request.endpoint)
+    signed_in = newcomer_for_session(session.get(SESSION_KEY), getattr(view, SESSION_LOOKUP, None))
+    g.newcomer = signed_in.newcomer
+    g.read_with_session = signed_in
+    if signed_in.renewed:
         session.modified = True  # the cookie's expiry moves with the session's
+
+
+def reads_with_session(*columns: InstrumentedAttribute, values: Sequence[Label] = ()) -> Callable:
+    """Mark a view that only shows, on a page every visit opens: `values` of the signed-in
+    person (labelled scalar subqueries) and their rows of one table (`columns` of it) are read
+    in the query that finds the session (see `SessionLookup`), and `read_with_session()` gives
+    them to the view. In such a view `g.newcomer` is a read-only row of the newcomer's columns,
+    not a tracked object: read its columns, never its relationships."""
+    lookup = session_lookup(*columns, values=values)
+
+    def mark(view: Callable) -> Callable:
+        setattr(view, SESSION_LOOKUP, lookup)
+        return view
+
+    return mark
+
+
+def read_with_session() -> SignedIn:
+    """What `reads_with_session` had read for this request's view, with the session."""
+    return g.read_with_session
 
 
 def sign_in(newcomer) -> None:
@@ -51,6 +83,7 @@ def sign_in(newcomer) -> None:
     session[SESSION_KEY] = start_session(newcomer)
     session["lang"] = newcomer.language
     g.newcomer = newcomer
+    g.read_with_session = SignedIn(newcomer)
 
 
 def sign_out() -> None:
@@ -61,6 +94,7 @@ def sign_out() -> None:
     if language:
         session["lang"] = language
     g.newcomer = None
+    g.read_with_session = SignedIn(None)
 
 
 def newcomer_required(view):

@@ -2,7 +2,7 @@
 
 from flask import g, jsonify
 
-from ..accounts import newcomer_required
+from ..accounts import newcomer_required, read_with_session, reads_with_session
 from ..api import bp
 from ..api.openapi import CSRF, DATE, NOT_SIGNED_IN, error, exact, json_content, ref
 from ..content import current_pack
@@ -11,15 +11,17 @@ from ..validation import json_body
 from .inputs import NOTE_MAX, OP_ID_MAX, STUCK_REASON_MAX, SYNC_BATCH_MAX, parse_change, parse_ops
 from .models import STATUSES, STUCK_CATEGORIES
 from .present import checklist_json, item_json
-from .services import apply_sync, build_checklist, update_step
+from .services import PROGRESS_COLUMNS, apply_sync, build_checklist, update_step
 
 
 @bp.get("/checklist")
 @read_only
+@reads_with_session(*PROGRESS_COLUMNS)
 @newcomer_required
 def api_checklist():
     """The person's steps, by due date."""
-    return jsonify(checklist_json(build_checklist(g.newcomer, current_pack())))
+    items = build_checklist(g.newcomer, current_pack(), progress=read_with_session().rows)
+    return jsonify(checklist_json(items))
 
 
 @bp.patch("/checklist/<key>")

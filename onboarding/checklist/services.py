@@ -1,5 +1,6 @@
 """Checklist rules: which steps apply, their due dates, status changes and offline sync."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -59,31 +60,37 @@ def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
 # Built once: the checklist is read on every visit, and building a statement costs more than
 # running it. Only the columns the list shows, as plain rows: the list never changes them, and
 # rows cost a fraction of tracked objects.
-_PROGRESS_OF = select(
+PROGRESS_COLUMNS = (
     StepProgress.step_key,
     StepProgress.status,
     StepProgress.note,
     StepProgress.stuck,
     StepProgress.stuck_reason,
     StepProgress.stuck_category,
-).where(StepProgress.newcomer_id == bindparam("newcomer_id"))
+)
+_PROGRESS_OF = select(*PROGRESS_COLUMNS).where(StepProgress.newcomer_id == bindparam("newcomer_id"))
 
 
-def _progress_by_key(newcomer: Newcomer) -> dict[str, Row]:
-    rows = read_rows(_PROGRESS_OF, {"newcomer_id": newcomer.id})
-    return {row.step_key: row for row in rows}
+def _progress_by_key(newcomer: Newcomer, progress: Iterable[Row] | None) -> dict[str, Row]:
+    if progress is None:
+        progress = read_rows(_PROGRESS_OF, {"newcomer_id": newcomer.id})
+    return {row.step_key: row for row in progress}
 
 
 def build_checklist(
-    newcomer: Newcomer, pack: Pack, today: date | None = None
+    newcomer: Newcomer,
+    pack: Pack,
+    today: date | None = None,
+    progress: Iterable[Row] | None = None,
 ) -> list[ChecklistItem]:
-    """The person's steps, sorted by due date, then pack order, undated last."""
+    """The person's steps, sorted by due date, then pack order, undated last. `progress`: the
+    person's rows of PROGRESS_COLUMNS when already read (with the session), else read here."""
     today = today or today_in_amsterdam()
     # Someone who has lived here for years is not late with anything on a newcomer's list.
     judged_late = not lives_here_long(newcomer, today)
     steps = applicable_steps(newcomer, pack)
     by_key = {s.key: s for s in steps}
-    progress = _progress_by_key(newcomer)
+    progress = _progress_by_key(newcomer, progress)
     statuses = {s.key: (progress[s.key].status if s.key in progress else "todo") for s in steps}
     dates = (newcomer.arrival_date, newcomer.first_workday_date, newcomer.longer_stay_on)
     items = []

@@ -2,17 +2,19 @@
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from ..accounts import newcomer_required
+from ..accounts import newcomer_required, read_with_session, reads_with_session
+from ..accounts.models import Newcomer
 from ..content import Pack, current_pack
 from ..errors import ValidationError
 from ..forms import form_page
 from ..i18n import LANGUAGES, _, _l
-from ..staff.services import contact_card
+from ..staff.services import contact_card, contact_values
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
 from .inputs import parse_change
 from .present import STUCK_CATEGORY_LABELS, due_lines, step_cards
 from .services import (
+    PROGRESS_COLUMNS,
     build_checklist,
     checklist_item,
     mark_already_done,
@@ -40,6 +42,7 @@ def _status_labels() -> dict:
 
 @bp.get("/")
 @read_only
+@reads_with_session(*PROGRESS_COLUMNS, values=contact_values(Newcomer.location_id))
 def home():
     """The newcomer's checklist, or the start page for someone not signed in."""
     if g.newcomer is None:
@@ -47,7 +50,8 @@ def home():
     if needs_review(g.newcomer):
         return _review_page({})
     pack = current_pack()
-    items = build_checklist(g.newcomer, pack)
+    read = read_with_session()
+    items = build_checklist(g.newcomer, pack, progress=read.rows)
     finished, total = progress_counts(items)
     # The pages the service worker saves for offline use, and when to save them again.
     home_url, all_step_urls, other_urls = _addresses(pack)
@@ -64,7 +68,7 @@ def home():
         offline_urls=offline_urls,
         offline_key=offline_key,
         stay_check=stay_check_due(g.newcomer),
-        contact=contact_card(g.newcomer.location_id),
+        contact=contact_card(read.values),
     )
 
 

@@ -5,12 +5,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, delete, select
+from sqlalchemy import ColumnElement, Label, Row, and_, delete, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import utcnow
 from ..errors import AppError, ValidationError
-from ..extensions import db, read_rows
+from ..extensions import db
 from ..i18n import LANGUAGES, _, normalize_language
 from ..security import hash_token
 from ..transactions import begin_writing
@@ -261,31 +262,36 @@ class ContactCard:
     languages: list[str]
 
 
-# Built once: the checklist page asks on every visit. A row per staff member (or one without).
-_CONTACT_AT = (
-    select(
-        Location.contact_name, Location.contact_phone, Location.office_hours, StaffUser.languages
+def contact_values(location_id: ColumnElement[int | None]) -> tuple[Label, ...]:
+    """The contact card of the location `location_id` names, as labelled scalar subqueries: the
+    checklist page, opened on every visit, reads them with the session in one query
+    (`accounts.reads_with_session`). The contact line, and the languages the location's active
+    staff speak (their lists joined by commas)."""
+
+    def of_location(column: InstrumentedAttribute) -> Label:
+        found = select(column).where(Location.id == location_id).scalar_subquery()
+        return found.label(column.key)
+
+    spoken = (
+        select(func.aggregate_strings(StaffUser.languages, ","))
+        .select_from(staff_location)
+        .join(StaffUser, and_(StaffUser.id == staff_location.c.staff_id, StaffUser.active))
+        .where(staff_location.c.location_id == location_id)
+        .scalar_subquery()
     )
-    .select_from(Location)
-    .outerjoin(staff_location, staff_location.c.location_id == Location.id)
-    .outerjoin(
-        StaffUser, and_(StaffUser.id == staff_location.c.staff_id, StaffUser.active.is_(True))
+    return (
+        of_location(Location.contact_name),
+        of_location(Location.contact_phone),
+        of_location(Location.office_hours),
+        spoken.label("staff_languages"),
     )
-    .where(Location.id == bindparam("location_id"))
-)
 
 
-def contact_card(location_id: int | None) -> ContactCard | None:
-    """The contact card of a location's newcomers, in one query past the ORM; None when the
-    location has nothing to show."""
-    if location_id is None:
-        return None
-    rows = read_rows(_CONTACT_AT, {"location_id": location_id}).all()
-    if not rows:
-        return None
-    spoken = ordered_languages(code for row in rows for code in (row.languages or "").split(","))
-    first = rows[0]
-    card = ContactCard(first.contact_name, first.contact_phone, first.office_hours, spoken)
+def contact_card(values: Row) -> ContactCard | None:
+    """The card from the values of `contact_values`; None when the location has nothing to
+    show (or there is none)."""
+    spoken = ordered_languages((values.staff_languages or "").split(","))
+    card = ContactCard(values.contact_name, values.contact_phone, values.office_hours, spoken)
     shown = card.contact_name or card.contact_phone or card.office_hours or card.languages
     return card if shown else None
 

@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from onboarding.extensions import db
 from onboarding.questions.models import Question
@@ -141,12 +141,16 @@ def test_the_contact_card_names_the_languages_the_locations_staff_speak(
     )
     assert "Română" not in card.split("contact-line", 1)[1].split("</aside>", 1)[0]
     with app.app_context():
-        from onboarding.staff.services import contact_card
+        from onboarding.staff.services import contact_card, contact_values
 
-        assert contact_card(home).languages == ["pl", "uk", "en"]
-        assert contact_card(elsewhere).languages == ["bg"]
-        assert contact_card(None) is None
-        assert contact_card(empty) is None
+        def card_of(location_id):
+            values = db.session.execute(select(*contact_values(literal(location_id)))).one()
+            return contact_card(values)
+
+        assert card_of(home).languages == ["pl", "uk", "en"]
+        assert card_of(elsewhere).languages == ["bg"]
+        assert card_of(None) is None
+        assert card_of(empty) is None
         db.session.get(Location, home).contact_name = "Marta"
         db.session.commit()
     assert "Marta" in page(client, "/")
