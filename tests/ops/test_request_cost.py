@@ -13,7 +13,7 @@ from flask import request
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, select
 
-from onboarding.accounts.models import DeviceSession
+from onboarding.accounts.models import DeviceSession, Newcomer
 from onboarding.content import current_pack
 from onboarding.extensions import db
 from onboarding.staff.models import Location, StaffUser
@@ -106,8 +106,11 @@ def session_cookie_sent(answer) -> bool:
 
 
 def last_seen(app):
+    """When the session and its newcomer were last seen (the purge of inactive accounts reads
+    the newcomer's)."""
     with app.app_context():
-        return db.session.scalar(select(DeviceSession.last_seen_at))
+        both = select(DeviceSession.last_seen_at, Newcomer.last_seen_at).join(Newcomer)
+        return tuple(db.session.execute(both).one())
 
 
 def test_a_session_is_renewed_at_most_once_a_day(app, api, make_code):
@@ -117,18 +120,25 @@ def test_a_session_is_renewed_at_most_once_a_day(app, api, make_code):
         answer = api.get("/api/v1/checklist")
         assert answer.status_code == 200
         assert not session_cookie_sent(answer)
-        assert last_seen(app) == MOMENT
+        assert last_seen(app) == (MOMENT, MOMENT)
     renewed_at = MOMENT + timedelta(hours=25)
     with time_machine.travel(renewed_at, tick=False):
         answer = api.get("/api/v1/checklist")
         assert answer.status_code == 200
         assert session_cookie_sent(answer)  # the cookie's expiry moves with the session's
-        assert last_seen(app) == renewed_at
+        assert last_seen(app) == (renewed_at, renewed_at)
     with time_machine.travel(renewed_at + timedelta(hours=2), tick=False):
         for path in ("/api/v1/checklist", "/"):
             answer = api.get(path)
             assert answer.status_code == 200 and not session_cookie_sent(answer)
-        assert last_seen(app) == renewed_at
+        assert last_seen(app) == (renewed_at, renewed_at)
+    # The checklist reads the newcomer as a plain row (reads_with_session), other views as an
+    # object: a renewal through either moves both times.
+    for days, path in ((2, "/settings"), (3, "/")):
+        with time_machine.travel(renewed_at + timedelta(days=days), tick=False):
+            answer = api.get(path)
+            assert answer.status_code == 200 and session_cookie_sent(answer)
+            assert last_seen(app) == (renewed_at + timedelta(days=days),) * 2
 
 
 @contextmanager
