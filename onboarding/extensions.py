@@ -59,6 +59,10 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# What a result that returns rows can say of itself (psycopg's own test).
+_RETURNS_ROWS = {ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK}
+
+
 class ResultDescription(Sequence):
     """A result's `cursor.description` (DB-API: name and type code per column), each entry made
     when read."""
@@ -96,8 +100,6 @@ class DescribedOnReadCursor(psycopg.Cursor):
             return None
         return ResultDescription(result, self._encoding)
 
-
-_RETURNS_ROWS = {ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK}
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()

@@ -13,8 +13,8 @@ the other, and the connection refuses writes (`PRAGMA query_only`), so a write t
 such a view fails in every test rather than only under load. Such a request has nothing to
 commit: it ends its reading without one, unless it holds changes (which then fail). Every other
 transaction on SQLite takes the write lock when it begins (`BEGIN IMMEDIATE`), so two writers
-never deadlock. On PostgreSQL a read-only request runs its two or three queries each on its own
-(autocommit): no BEGIN and COMMIT, half the round trips of a visit to the checklist. A write
+never deadlock. On PostgreSQL a read-only request runs its queries each on its own
+(autocommit): no BEGIN and COMMIT round trips (a visit to the checklist takes one query). A write
 slipped into such a view would there be kept at once, whatever the answer; SQLite's refusal is
 what catches one, in the suite that runs on SQLite.
 """

@@ -136,19 +136,21 @@ class SessionLookup:
     joined_width: int = 0
 
     def run(self, token_hash: str) -> Sequence[Row]:
+        """The answer rows for the session with this token hash (none: no such session)."""
         parameters = {"token_hash": token_hash}
         if self.as_row:
             return read_rows(self.statement, parameters).all()
         return db.session.execute(self.statement, parameters).all()
 
     def person(self, first: Row) -> Newcomer | Row:
+        """The newcomer in the first answer row: the row itself, or the object in it."""
         return first if self.as_row else first.Newcomer
 
-    def joined_rows(self, found: Sequence[Row]) -> tuple[Row, ...]:
-        """The rows of the joined table (an outer join gives one without a match when the
-        person has none)."""
+    def joined_rows(self, found: Sequence[Row]) -> tuple[Row, ...] | None:
+        """The rows of the joined table (an outer join gives one without a match, its key
+        NULL, when the person has none); None when this lookup joins no table."""
         if not self.joined_width:
-            return ()
+            return None
         first_joined = -self.joined_width
         return tuple(row for row in found if row[first_joined] is not None)
 
@@ -162,6 +164,11 @@ _SESSION_TIMES = (
 def session_lookup(
     *joined: InstrumentedAttribute, values: Sequence[Label] = (), as_row: bool = True
 ) -> SessionLookup:
+    """The lookup of a session (see `SessionLookup`): the newcomer as a row (or, with
+    `as_row=False`, as an object), with `values` and the rows of `joined`. Refuses, at import,
+    what would make a row say something else than it seems to: names that clash (SQLAlchemy
+    would rename one quietly), columns from more than one table (the second would join every
+    person's rows), a first joined column that may be NULL (it tells a missing row)."""
     person = tuple(Newcomer.__table__.columns) if as_row else (Newcomer,)
     statement = (
         select(*person, *_SESSION_TIMES, *values)
@@ -170,9 +177,22 @@ def session_lookup(
     )
     if joined:
         table = joined[0].class_
+        if any(column.class_ is not table for column in joined):
+            raise ValueError("session_lookup joins the columns of one table only")
+        if joined[0].expression.nullable:
+            raise ValueError(f"the first joined column ({joined[0].key}) must be NOT NULL")
         statement = statement.add_columns(*joined).outerjoin(
             table, table.newcomer_id == Newcomer.id
         )
+    if as_row:
+        names = [column.key for column in person] + [
+            column.key for column in (*_SESSION_TIMES, *values, *joined)
+        ]
+        clashing = sorted({name for name in names if names.count(name) > 1})
+        if clashing or set(Newcomer.__mapper__.column_attrs.keys()) != {c.key for c in person}:
+            raise ValueError(
+                f"a session lookup's names must be the attributes' and unique: {clashing}"
+            )
     return SessionLookup(statement, as_row, len(joined))
 
 
@@ -182,13 +202,14 @@ _SESSION_BY_HASH = session_lookup(as_row=False)
 @dataclass(frozen=True)
 class SignedIn:
     """Who a session belongs to (None: no live session), whether the session was renewed just
-    now (the cookie is then sent again with the new expiry), and what was read with it: the
-    values (on the first row) and the joined table's rows (see `SessionLookup`)."""
+    now (the cookie is then sent again with the new expiry), and what was read with it (see
+    `SessionLookup`): `values`, the first answer row, which holds the values; `rows`, the
+    joined table's rows (None: not read with the session, so the view reads them itself)."""
 
     newcomer: Newcomer | Row | None
     renewed: bool = False
     values: Row | None = None
-    rows: tuple[Row, ...] = ()
+    rows: tuple[Row, ...] | None = None
 
 
 def newcomer_for_session(token: str | None, lookup: SessionLookup | None = None) -> SignedIn:

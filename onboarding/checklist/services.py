@@ -57,9 +57,10 @@ def applicable_steps(newcomer: Newcomer, pack: Pack) -> list[Step]:
     )
 
 
-# Built once: the checklist is read on every visit, and building a statement costs more than
-# running it. Only the columns the list shows, as plain rows: the list never changes them, and
-# rows cost a fraction of tracked objects.
+# Only the columns the list shows, as plain rows: the list never changes them, and rows cost a
+# fraction of tracked objects. The list page and answer read them with the session
+# (`reads_with_session`); the step and review pages, the desk and reminders run _PROGRESS_OF,
+# built once: building a statement costs more than running it.
 PROGRESS_COLUMNS = (
     StepProgress.step_key,
     StepProgress.status,

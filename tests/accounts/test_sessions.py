@@ -2,11 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from onboarding.accounts.models import DeviceSession, Newcomer
-from onboarding.accounts.services import normalize_recovery_code
+from onboarding.accounts.services import normalize_recovery_code, session_lookup
 from onboarding.checklist.models import StepProgress, SyncOp
 from onboarding.extensions import db
 from onboarding.security import hash_token
@@ -256,3 +257,18 @@ def test_a_new_recovery_code_replaces_the_old_one(app, joined, make_api):
     assert new_code != old_code
     assert make_api().post("/api/v1/recover", json={"recovery_code": old_code}).status_code == 404
     assert make_api().post("/api/v1/recover", json={"recovery_code": new_code}).status_code == 200
+
+
+def test_a_session_lookup_refuses_rows_that_would_say_something_else_than_they_seem():
+    """Built at import: a clashing name (SQLAlchemy would rename it quietly), a second table
+    (every person's rows would come along) or a first joined column that may be NULL (it tells
+    a missing row) is a programming error, refused at once."""
+    assert session_lookup(StepProgress.step_key, StepProgress.status).joined_width == 2
+    with pytest.raises(ValueError, match="unique"):
+        session_lookup(StepProgress.step_key, StepProgress.id)  # the newcomer's id
+    with pytest.raises(ValueError, match="unique"):
+        session_lookup(values=[literal("x").label("language")])
+    with pytest.raises(ValueError, match="one table"):
+        session_lookup(StepProgress.step_key, SyncOp.op_id)
+    with pytest.raises(ValueError, match="NOT NULL"):
+        session_lookup(StepProgress.note, StepProgress.step_key)

@@ -6,8 +6,9 @@ import re
 from datetime import UTC, datetime
 
 import time_machine
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
 
+from onboarding.accounts.models import DeviceSession
 from onboarding.extensions import db
 from onboarding.questions.models import Question
 from onboarding.staff.models import Location, StaffUser
@@ -197,3 +198,56 @@ def test_the_admin_sets_a_staff_members_languages_on_the_staff_page(
     with app.app_context():
         new = db.session.scalar(select(StaffUser).where(StaffUser.email == "new@example.org"))
         assert new.language_codes == ["bg", "en"]
+
+
+def test_each_person_sees_only_their_own_steps_and_their_own_locations_card(
+    app, make_location, newcomer_at, speaker
+):
+    """The checklist's one query joins the session, the person's progress and their
+    location's card: nothing of another person or another location comes along."""
+    with time_machine.travel(datetime(2027, 6, 9, 10, tzinfo=UTC), tick=False):
+        home, elsewhere = make_location("Home"), make_location("Elsewhere")
+        speaker("coordinator", [home], ["pl"])
+        speaker("coordinator", [elsewhere], ["bg"])
+        with app.app_context():
+            db.session.get(Location, home).contact_name = "Marta"
+            db.session.get(Location, elsewhere).contact_name = "Boris"
+            db.session.commit()
+        anna, ben, new = (newcomer_at(home, "en"), newcomer_at(elsewhere, "en"),
+                          newcomer_at(home, "en"))  # fmt: skip
+        first, second = [s["key"] for s in anna.get("/api/v1/checklist").get_json()["steps"][:2]]
+        changes = {
+            anna: (first, {"status": "doing", "note": "note of Anna", "stuck": True}),
+            ben: (second, {"status": "done", "note": "note of Ben"}),
+        }
+        for client, (key, change) in changes.items():
+            assert client.patch(f"/api/v1/checklist/{key}", json=change).status_code == 200
+        seen = {}
+        for client in (anna, ben, new):
+            steps = client.get("/api/v1/checklist").get_json()["steps"]
+            listing = page(client, "/")
+            card = listing.split("contact-line", 1)[1].split("</aside>", 1)[0]
+            changed = {s["key"]: (s["status"], s["note"], s["stuck"]) for s in steps}
+            seen[client] = (
+                {key: step for key, step in changed.items() if step[0] != "todo"},
+                listing.count("You said you are stuck here."),
+                re.findall(r"Marta|Boris", card),
+                re.findall(r'lang="(pl|bg)"', card),
+            )  # fmt: skip
+    assert seen[anna] == ({first: ("doing", "note of Anna", True)}, 1, ["Marta"], ["pl"])
+    assert seen[ben] == ({second: ("done", "note of Ben", False)}, 0, ["Boris"], ["bg"])
+    assert seen[new] == ({}, 0, ["Marta"], ["pl"])
+
+
+def test_an_expired_session_shows_the_start_page_and_no_checklist(app, make_location, newcomer_at):
+    """The session's expiry is checked in the query that reads the checklist with it (the
+    cookie, which the phone would drop by then, is still sent here)."""
+    with time_machine.travel(datetime(2027, 6, 9, 10, tzinfo=UTC), tick=False):
+        client = newcomer_at(make_location(), "en")
+        assert "data-offline-key" in page(client, "/")
+        with app.app_context():
+            db.session.execute(update(DeviceSession).values(expires_at=datetime.now(UTC)))
+            db.session.commit()
+        start = page(client, "/")
+        assert "data-offline-key" not in start and "contact-line" not in start
+        assert client.get("/api/v1/checklist").status_code == 401
