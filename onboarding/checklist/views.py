@@ -7,7 +7,7 @@ from ..accounts.models import Newcomer
 from ..content import Pack, current_pack
 from ..errors import ValidationError
 from ..forms import form_page
-from ..i18n import LANGUAGES, _, _l
+from ..i18n import LANGUAGES, _, _l, current_language
 from ..staff.services import contact_card, contact_values
 from ..templating import kept_per_mount_point, owner_tag
 from ..transactions import read_only
@@ -37,6 +37,12 @@ STATUS_LABELS = {
 
 @bp.app_context_processor
 def _status_labels() -> dict:
+    """The statuses' names in the reader's language, for every page: worked out once per
+    language (and kept with the pack), not on every render."""
+    return kept_per_mount_point(("status labels", current_language()), _labels_now)
+
+
+def _labels_now() -> dict:
     return {"status_labels": {status: str(label) for status, label in STATUS_LABELS.items()}}
 
 
