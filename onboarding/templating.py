@@ -8,10 +8,9 @@ from flask import current_app, g, request
 from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.parser import Parser
-from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .content import Pack, current_pack, pack_item, pack_text, pack_text_in, pack_texts
+from .content import current_pack, pack_item, pack_text, pack_text_in, pack_texts
 from .i18n import current_language
 from .security import keyed_digest
 
@@ -80,9 +79,7 @@ class Fragments(Extension):
     @staticmethod
     def _render(context, key: list, caller) -> Markup:
         language = context.get(RENDER_LANGUAGE) or current_language()
-        return kept_per_mount_point(
-            (*key, language), lambda: Markup(caller()), *pack_and_mount_point(context)
-        )
+        return kept_per_mount_point((*key, language), lambda: Markup(caller()))
 
 
 # The mount point (request.script_root) may come from a client's X-Forwarded-Prefix: only the
@@ -91,21 +88,10 @@ MOUNT_POINTS_KEPT = 4
 _MOUNT_POINTS = ("mount points",)
 
 
-def pack_and_mount_point(context: Context) -> tuple[Pack | None, str | None]:
-    """The pack and the mount point of a template's render, as its context holds them (macros
-    imported without the page's context hold neither)."""
-    found = context.get("request")
-    return context.get("pack"), (found.script_root if found is not None else None)
-
-
-def kept_per_mount_point(
-    key: tuple, build: Callable[[], T], pack: Pack | None = None, root: str | None = None
-) -> T:
-    """`build()`, worked out once per mount point and kept with the pack under `key`. `pack`
-    and `root` when the caller has them at hand: a page asks some twenty times, and each look
-    through Flask's context for them costs more than the rest of the call."""
-    kept = (pack or current_pack()).kept
-    root = request.script_root if root is None else root
+def kept_per_mount_point(key: tuple, build: Callable[[], T]) -> T:
+    """`build()`, worked out once per mount point and kept with the pack under `key`."""
+    kept = current_pack().kept
+    root = request.script_root
     value = kept.get((*key, root))
     if value is None:
         value = build()

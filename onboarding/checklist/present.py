@@ -1,9 +1,9 @@
 """The checklist as the API and the list page show it."""
 
-from flask import get_template_attribute, render_template, request
+from flask import get_template_attribute, render_template
 from markupsafe import Markup, escape
 
-from ..content import current_pack, pack_texts
+from ..content import pack_texts
 from ..i18n import _, _l, current_language, format_day
 from ..templating import kept_per_mount_point
 from .services import ChecklistItem
@@ -54,14 +54,13 @@ def step_cards(
     session's) are put in per page."""
     language = current_language()
     csrf_field = get_template_attribute("_macros/forms.html", "csrf")()
-    here = current_pack(), request.script_root
     cards = []
     for item in items:
         state = (
             "card", language, item.key, item.status, item.overdue, item.due_date is not None,
             item.stuck, tuple(step.key for step in item.blocked_by),
         )  # fmt: skip
-        card = kept_per_mount_point(state, lambda item=item: _render_card(item, step_urls), *here)
+        card = kept_per_mount_point(state, lambda item=item: _render_card(item, step_urls))
         if item.due_date is not None:
             card = card.replace(DUE_LINE_HOLE, escape(due_lines[item.key]))
         cards.append(Markup(card.replace(CSRF_FIELD_HOLE, csrf_field)))

@@ -17,12 +17,10 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from jinja2 import pass_context
-from jinja2.runtime import Context
 
-from ..content import Pack, current_pack
+from ..content import current_pack
 from ..i18n import LANGUAGES, _, bcp47, current_language, normalize_language
-from ..templating import kept_per_mount_point, pack_and_mount_point
+from ..templating import kept_per_mount_point
 
 bp = Blueprint("pwa", __name__)
 
@@ -77,7 +75,8 @@ def js_messages() -> tuple[str, ...]:
     return tuple(dict.fromkeys(m for m in found if isinstance(m, str)))
 
 
-def static_url(filename: str, pack: Pack | None = None, root: str | None = None) -> str:
+@bp.app_template_global("asset_url")
+def static_url(filename: str) -> str:
     """A static file under its deployment's version (/assets/<version>/...), so modules it
     imports by relative path carry the version too, and the worker never mixes versions. Built
     once per mount point: every page names the same few files."""
@@ -85,15 +84,7 @@ def static_url(filename: str, pack: Pack | None = None, root: str | None = None)
     return kept_per_mount_point(
         ("asset", version, filename),
         lambda: url_for("pwa.asset", version=version, filename=filename),
-        pack,
-        root,
     )
-
-
-@bp.app_template_global("asset_url")
-@pass_context
-def _asset_url(context: Context, filename: str) -> str:
-    return static_url(filename, *pack_and_mount_point(context))
 
 
 @bp.get("/assets/<version>/<path:filename>")
