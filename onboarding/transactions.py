@@ -104,9 +104,13 @@ def _forget_on_rollback(session: Session, previous_transaction) -> None:
         session.info.pop(AFTER_COMMIT, None)
 
 
-def _holds_changes(session: Session) -> bool:
+def _holds_changes() -> bool:
     """Changes not yet sent, or work waiting for a commit: such a request still commits (on
-    SQLite a write slipped into a read-only view then fails, as one sent earlier does)."""
+    SQLite a write slipped into a read-only view then fails, as one sent earlier does). A
+    request that never used its session (see `read_rows`) holds none, and is not given one."""
+    if not db.session.registry.has():
+        return False
+    session = db.session
     return bool(session.new or session.dirty or session.deleted or session.info.get(AFTER_COMMIT))
 
 
@@ -127,7 +131,7 @@ def init_app(app: Flask) -> None:
         if response.status_code >= 400:
             db.session.rollback()
             return response
-        if reads_only() and not _holds_changes(db.session):
+        if reads_only() and not _holds_changes():
             # Nothing to store: the session's end lets go of the reading, and a commit would
             # cost Python work on every visit for nothing.
             return response

@@ -139,7 +139,7 @@ class SessionLookup:
         """The answer rows for the session with this token hash (none: no such session)."""
         parameters = {"token_hash": token_hash}
         if self.as_row:
-            return read_rows(self.statement, parameters).all()
+            return read_rows(self.statement, parameters)
         return db.session.execute(self.statement, parameters).all()
 
     def person(self, first: Row) -> Newcomer | Row:
