@@ -272,3 +272,38 @@ def test_a_session_lookup_refuses_rows_that_would_say_something_else_than_they_s
         session_lookup(StepProgress.step_key, SyncOp.op_id)
     with pytest.raises(ValueError, match="NOT NULL"):
         session_lookup(StepProgress.note, StepProgress.step_key)
+
+
+def form_token(client) -> str:
+    """The CSRF token in a page's form (the language switcher), as a browser sends it back."""
+    page = client.get("/").get_data(as_text=True)
+    return page.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_a_pages_form_token_is_kept_a_few_minutes_then_signed_anew(joined, make_api):
+    """Pages sign a session's form token once every ten minutes (kept in between); each session
+    has its own, and every token a page gives is accepted by a form for the day it is valid."""
+    moment = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
+
+    def switch_language(client, token):
+        return client.client.post("/language", data={"csrf_token": token, "lang": "pl"})
+
+    with time_machine.travel(moment, tick=False):
+        phone, _ = joined()
+        other, _ = joined(make_api())
+        first = form_token(phone)
+        assert form_token(other) != first
+    with time_machine.travel(moment + timedelta(minutes=9), tick=False):
+        assert form_token(phone) == first
+    with time_machine.travel(moment + timedelta(minutes=11), tick=False):
+        second = form_token(phone)
+        assert second != first
+    with time_machine.travel(moment + timedelta(minutes=10), tick=False):
+        # The clock set back: a token signed "later" than now would be refused, so none is given.
+        earlier = form_token(phone)
+        assert earlier not in (first, second)
+        assert switch_language(phone, first).status_code == 303
+        assert switch_language(phone, earlier).status_code == 303
+    with time_machine.travel(moment + timedelta(hours=24, minutes=5), tick=False):
+        assert switch_language(phone, first).status_code == 400  # older than a day
+        assert switch_language(phone, earlier).status_code == 303
