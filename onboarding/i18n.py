@@ -174,10 +174,11 @@ def _catalog():
     """This request's catalog. Flask-Babel looks it up anew on every call, and a page calls
     `_()` dozens of times; kept per locale, so `force_locale` still switches it."""
     locale = locale_now()
-    kept = g.get(CATALOG)
+    request_globals = g._get_current_object()  # one call, not three (see locale_now)
+    kept = request_globals.get(CATALOG)
     if kept is None or kept[0] is not locale:
         kept = (locale, get_translations())
-        setattr(g, CATALOG, kept)
+        setattr(request_globals, CATALOG, kept)
     return kept[1]
 
 

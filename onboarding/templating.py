@@ -91,7 +91,7 @@ _MOUNT_POINTS = ("mount points",)
 def kept_per_mount_point(key: tuple, build: Callable[[], T]) -> T:
     """`build()`, worked out once per mount point and kept with the pack under `key`."""
     kept = current_pack().kept
-    root = request.script_root
+    root = request._get_current_object().script_root  # one call, not three (see current_pack)
     value = kept.get((*key, root))
     if value is None:
         value = build()

@@ -43,9 +43,14 @@ def read_only(view: Callable) -> Callable:
 
 def reads_only() -> bool:
     """Whether the current request is a read-only one that has not had to write after all."""
-    if not has_request_context() or request.method not in ("GET", "HEAD") or g.get(WRITING):
+    if not has_request_context():
         return False
-    return getattr(current_app.view_functions.get(request.endpoint), READ_ONLY, False)
+    # Asked several times a request: one call past each proxy (see `content.current_pack`).
+    this = request._get_current_object()
+    if this.method not in ("GET", "HEAD") or g._get_current_object().get(WRITING):
+        return False
+    view = current_app._get_current_object().view_functions.get(this.endpoint)
+    return getattr(view, READ_ONLY, False)
 
 
 def begin_writing() -> bool:

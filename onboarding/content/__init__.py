@@ -32,8 +32,10 @@ __all__ = [
 
 
 def current_pack() -> Pack:
-    """The pack chosen by AANKOMST_CONTENT, loaded once at start-up."""
-    return current_app.extensions["aankomst_pack"]
+    """The pack chosen by AANKOMST_CONTENT, loaded once at start-up. Asked for dozens of times
+    a page: `_get_current_object()` (Flask's documented way past a proxy) is one call where an
+    attribute of the proxy is three."""
+    return current_app._get_current_object().extensions["aankomst_pack"]
 
 
 def pack_texts() -> dict[str, str]:

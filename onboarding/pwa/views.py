@@ -80,7 +80,7 @@ def static_url(filename: str) -> str:
     """A static file under its deployment's version (/assets/<version>/...), so modules it
     imports by relative path carry the version too, and the worker never mixes versions. Built
     once per mount point: every page names the same few files."""
-    version = current_app.config["ASSET_VERSION"]
+    version = current_app._get_current_object().config["ASSET_VERSION"]  # see current_pack
     return kept_per_mount_point(
         ("asset", version, filename),
         lambda: url_for("pwa.asset", version=version, filename=filename),
