@@ -114,9 +114,10 @@ def read_rows(statement: Executable, parameters: dict) -> Sequence[Row]:
     twice such a query. For what every visit reads; never for objects to change.
 
     When the request has not used its ORM session yet (a visit's first and often only query),
-    on a connection of its own, returned at once: making the session and closing it again
-    cost a twelfth of a checklist answer's Python. Otherwise on the session's connection,
-    after sending what the session holds (the connection sees only that)."""
+    on a pooled connection of its own, in a transaction of its own (on SQLite, outside a
+    read-only request, one with the write lock), returned at once: making the session and
+    closing it again cost a twelfth of a checklist answer's Python. Otherwise on the session's
+    connection, after sending what the session holds (the connection sees only that)."""
     if not db.session.registry.has():
         with db.engine.connect() as connection:
             return connection.execute(statement, parameters).all()

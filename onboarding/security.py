@@ -150,9 +150,12 @@ class KeptCsrfTokens:
             return kept[0]
         signed_at = time.time()
         token = generate_csrf()
-        if len(self._kept) >= self.KEPT:
-            self._kept.clear()
-        self._kept[session[field]] = (token, signed_at)
+        # Only a session that came with its token is kept: a visitor without a cookie (a first
+        # visit, a crawler) would fill the cache with tokens never seen again.
+        if raw and session.get(field) == raw:
+            if len(self._kept) >= self.KEPT:
+                self._kept.clear()
+            self._kept[raw] = (token, signed_at)
         return token
 
 

@@ -4,8 +4,11 @@ Services change rows and flush; they never commit. A request commits once, after
 built a successful answer (status below 400), and rolls back otherwise; a CLI command or job
 calls `commit()` once at its end. Work that must only follow a stored change, such as sending
 the notifications a change queued, is registered with `after_commit`: it runs after that commit
-(in a request, once the response has been sent) and is dropped on a rollback. Because the answer
-is built inside the transaction, it never reads rows another request erased in the meantime.
+(in a request, once the response has been sent) and is dropped on a rollback. Because a change's
+answer is built inside its transaction, it never reads rows another request erased in the
+meantime. A page that only shows reads its first query on a connection of its own
+(`extensions.read_rows`) and any later one in the session's transaction: what it shows may then
+come from two moments, and nothing is written from it.
 
 Pages and answers that only show something are marked `@read_only`. On SQLite their transaction
 reads without the database's single write lock, so they run side by side instead of one after
@@ -134,7 +137,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _commit_point(response: Response) -> Response:
         if response.status_code >= 400:
-            db.session.rollback()
+            if db.session.registry.has():
+                db.session.rollback()
             return response
         if reads_only() and not _holds_changes():
             # Nothing to store: the session's end lets go of the reading, and a commit would

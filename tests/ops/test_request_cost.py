@@ -101,22 +101,33 @@ def test_the_checklist_takes_a_few_queries_whatever_the_number_of_steps(
     assert after == (1, 2)
 
 
-def test_a_visit_that_only_reads_makes_no_orm_session(app, api, make_code):
+def test_a_visit_that_only_reads_makes_no_orm_session(app, api, make_api, make_code):
     """The answer and the page read their one query on a connection of their own: making an ORM
-    session and closing it again cost a twelfth of the answer's Python. A change uses one."""
-    with time_machine.travel(MOMENT, tick=False):
-        assert api.post("/api/v1/join", json=join_body(make_code())).status_code == 201
+    session and closing it again cost a twelfth of the answer's Python. Neither does a refusal
+    (401); a change uses one."""
+    # A Monday after arrival week: no check-in is open, so the page asks its one query only.
+    with time_machine.travel(datetime(2027, 6, 14, 10, 0, tzinfo=UTC), tick=False):
+        body = join_body(make_code(), arrival_date="2027-06-14")
+        assert api.post("/api/v1/join", json=body).status_code == 201
         key = api.get("/api/v1/checklist").get_json()["steps"][0]["key"]
         used: dict[str, bool] = {}
 
         def record(_app, response, **_extra):
-            used[request.method] = db.session.registry.has()
+            used[f"{request.method} {request.path} {response.status_code}"] = (
+                db.session.registry.has()
+            )
 
         with request_finished.connected_to(record, app):
             assert api.get("/api/v1/checklist").status_code == 200
-            assert used == {"GET": False}
+            assert cost(app, api, "/") == 1
+            assert make_api().get("/api/v1/checklist").status_code == 401
+            assert used == {
+                "GET /api/v1/checklist 200": False,
+                "GET / 200": False,
+                "GET /api/v1/checklist 401": False,
+            }
             assert api.patch(f"/api/v1/checklist/{key}", json={"status": "done"}).status_code == 200
-            assert used["PATCH"] is True
+            assert used[f"PATCH /api/v1/checklist/{key} 200"] is True
         assert api.get("/api/v1/checklist").get_json()["steps"][0]["status"] == "done"
 
 
