@@ -611,7 +611,7 @@ def report(args, record: Record, figures: dict, seconds: float, setup: dict) -> 
         for line in [
             f"Measured {machine()}, a machine shared with other work at the same time (load "
             f"average {setup['load']:.1f} at the start). nginx in front of two gunicorn "
-            "instances (`deploy/gunicorn.conf.py`: 2 workers of 4 threads each) on their own "
+            "instances (`deploy/gunicorn.conf.py`: 2 workers of 1 thread each) on their own "
             f"PostgreSQL {postgres} and Redis, with the RQ worker, as `tests/deploy/stack.py` "
             f"starts them. {args.phones} phones at once for {seconds / 60:.1f} minutes, each "
             "sending its next request as soon as the last is answered (no pause); 60 % through "
