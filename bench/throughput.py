@@ -601,7 +601,8 @@ def report(results: dict[str, Result], args: argparse.Namespace, loads: tuple) -
         "and with wrk: compare the ratios, which the interleaved rounds protect, more than the "
         "absolute figures.",
         f"- Servers: gunicorn with `deploy/gunicorn.conf.py` as shipped, {conf['workers']} "
-        f"workers × {conf['threads']} threads ({conf['worker_class']}), "
+        f"workers × {conf['threads']} thread{'' if conf['threads'] == 1 else 's'} "
+        f"({conf['worker_class']}), "
         + (
             "a listening socket per worker (reuse_port: the kernel's `net.ipv4.tcp_migrate_req` "
             "is 1, as `deploy/sysctl/60-aankomst.conf` sets it), "

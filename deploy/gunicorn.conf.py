@@ -14,11 +14,11 @@ MIGRATE_REQUESTS = Path("/proc/sys/net/ipv4/tcp_migrate_req")
 bind = os.environ.get("AANKOMST_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # gthread keeps nginx's kept-alive upstream connections in the worker's poller. One thread per
-# worker: the app is Python-bound, and a second thread in the same process mostly waits for the
-# interpreter lock. Measured on PostgreSQL (BENCHMARKS.md, "threads per worker"): with 1 thread
-# instead of 4 a worker spends about a fifth less CPU per answer and serves the checklist about
-# a third more answers a second; on SQLite it makes no clear difference. nginx buffers slow
-# phones, so a worker never waits on one; AANKOMST_THREADS changes it.
+# worker: the app is Python-bound, and threads of one process take turns on one interpreter.
+# Measured on PostgreSQL (BENCHMARKS.md, "Threads per worker"): with 1 thread instead of 4 a
+# worker spends about a fifth less CPU per answer and serves the checklist about a third more
+# answers a second; on SQLite, and for mixed traffic, it makes no clear difference. nginx
+# buffers slow phones, so a worker never waits on one; AANKOMST_THREADS changes it.
 worker_class = "gthread"
 threads = int(os.environ.get("AANKOMST_THREADS", "1"))
 timeout = 30
