@@ -26,6 +26,7 @@ __all__ = [
     "limiter",
     "migrate",
     "read_rows",
+    "session_in_use",
     "utcnow",
 ]
 
@@ -109,6 +110,11 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 
 
+def session_in_use() -> bool:
+    """Whether this app context has made its ORM session (`db.session` makes one when used)."""
+    return db.session.registry.has()
+
+
 def read_rows(statement: Executable, parameters: dict) -> Sequence[Row]:
     """Plain rows of a select of columns: past the ORM, whose work per execution costs about
     twice such a query. For what every visit reads; never for objects to change.
@@ -118,7 +124,7 @@ def read_rows(statement: Executable, parameters: dict) -> Sequence[Row]:
     read-only request, one with the write lock), returned at once: making the session and
     closing it again cost a twelfth of a checklist answer's Python. Otherwise on the session's
     connection, after sending what the session holds (the connection sees only that)."""
-    if not db.session.registry.has():
+    if not session_in_use():
         with db.engine.connect() as connection:
             return connection.execute(statement, parameters).all()
     db.session.flush()

@@ -31,7 +31,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from .errors import database_unavailable
-from .extensions import db
+from .extensions import db, session_in_use
 
 AFTER_COMMIT = "aankomst_after_commit"
 READ_ONLY = "aankomst_read_only"
@@ -116,7 +116,7 @@ def _holds_changes() -> bool:
     """Changes not yet sent, or work waiting for a commit: such a request still commits (on
     SQLite a write slipped into a read-only view then fails, as one sent earlier does). A
     request that never used its session (see `read_rows`) holds none, and is not given one."""
-    if not db.session.registry.has():
+    if not session_in_use():
         return False
     session = db.session
     return bool(session.new or session.dirty or session.deleted or session.info.get(AFTER_COMMIT))
@@ -137,7 +137,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _commit_point(response: Response) -> Response:
         if response.status_code >= 400:
-            if db.session.registry.has():
+            if session_in_use():
                 db.session.rollback()
             return response
         if reads_only() and not _holds_changes():
