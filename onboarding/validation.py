@@ -134,7 +134,14 @@ class Fields:
         return sorted(set(value))
 
     def text(self, name: str, max_length: int, required: bool = False) -> str | None:
-        value = self._raw(name)
+        """Trimmed text without control characters; a value that was nothing but those counts as
+        left empty (a contact of "\\u0000" is no contact)."""
+        value = self.data.get(name)
+        if isinstance(value, str):
+            if not storable(value):
+                self.errors[name] = unstorable_message()
+                return None
+            value = _CONTROL_CHARS.sub("", value).strip()
         if value is None or value == "":
             if required:
                 self.errors[name] = _("Please fill in this field.")
@@ -142,10 +149,6 @@ class Fields:
         if not isinstance(value, str):
             self.errors[name] = _("Please enter text.")
             return None
-        if not storable(value):
-            self.errors[name] = unstorable_message()
-            return None
-        value = _CONTROL_CHARS.sub("", value)
         if len(value) > max_length:
             self.errors[name] = _("This is too long: at most %(max)d characters.", max=max_length)
             return None

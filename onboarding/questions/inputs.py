@@ -10,14 +10,6 @@ from ..validation import Fields
 TEXT_MAX, ANSWER_MAX = 1000, 2000
 
 
-def _words(fields: Fields, name: str, max_length: int) -> str | None:
-    """Required text; one made only of invisible control characters counts as empty."""
-    text = fields.text(name, max_length, required=True)
-    if text is not None and not text.strip():
-        fields.errors[name] = _("Please fill in this field.")
-    return text
-
-
 @dataclass(frozen=True)
 class NewQuestion:
     """The question, and the step or help page it is about (if any)."""
@@ -34,7 +26,7 @@ def topics(pack: Pack) -> set[str]:
 def parse_question(data, pack: Pack) -> NewQuestion:
     """POST /api/v1/questions and the form on /questions."""
     fields = Fields(data)
-    text = _words(fields, "text", TEXT_MAX)
+    text = fields.text("text", TEXT_MAX, required=True)
     topic = data.get("topic")
     if topic in (None, ""):
         topic = None
@@ -48,7 +40,7 @@ def parse_question(data, pack: Pack) -> NewQuestion:
 def parse_answer(data) -> str:
     """A staff member's answer: 1 to 2,000 characters."""
     fields = Fields(data)
-    text = _words(fields, "text", ANSWER_MAX)
+    text = fields.text("text", ANSWER_MAX, required=True)
     fields.check()
     return text
 

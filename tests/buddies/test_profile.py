@@ -34,6 +34,8 @@ def test_a_newcomer_offers_to_help(app, newcomer_client, make_location):
     assert profile["availability"] == ["weekday_evening", "weekend"]
     assert profile["topics"] == ["bike_route", "register_gp"] and profile["capacity"] == 2
     assert profile["supervises_at"] == "Flower Agency"
+    answer = put(newcomer_client, body(location_id, supervises_at="\x18\tFlower Agency\x00 "))
+    assert answer.get_json()["supervises_at"] == "Flower Agency"
     export = newcomer_client.get("/api/v1/me/export").get_json()
     assert export["buddy_profile"]["contact"] == "+31 6 1111 2222 (WhatsApp)"
 
@@ -68,6 +70,8 @@ def test_profile_input_is_checked(newcomer_client, make_location):
         ({"capacity": 6}, "capacity"),
         ({"capacity": None}, "capacity"),
         ({"contact": ""}, "contact"),
+        ({"contact": "\x00"}, "contact"),
+        ({"contact": " \x07\t "}, "contact"),
         ({"contact": "x" * 121}, "contact"),
         ({"location_id": 99999}, "location_id"),
         ({"location_id": True}, "location_id"),
