@@ -6,8 +6,8 @@ feature is a layer of its own, so a feature never imports one above it), and wit
 foundation and the composition there is no cycle. tests/test_layers.py reads this list and
 checks every import against it:
 
-    foundation: config clock extensions i18n errors validation security transactions
-        personal_data forms content api staff pwa templating ops
+    foundation: config clock extensions i18n errors validation security guessing
+        transactions personal_data forms content api staff pwa templating ops
     help
     codes
     accounts
@@ -19,10 +19,10 @@ checks every import against it:
     composition: privacy desk insights cli worker onboarding
 
 - The foundation knows no feature: settings, time, the database, languages, errors and input
-  checks, the commit point, the personal-data registry, the content pack, the API blueprint and
-  the merge of its document, staff (locations, accounts, sessions, roles, the audit log and
-  the `location_for`/`staff_required` guards), and operations (health and readiness probes,
-  metrics, JSON request logs, the scheduler's timing rules).
+  checks, the limit on guessing secrets, the commit point, the personal-data registry, the
+  content pack, the API blueprint and the merge of its document, staff (locations, accounts,
+  sessions, roles, the audit log and the `location_for`/`staff_required` guards), and operations
+  (health and readiness probes, metrics, JSON request logs, the scheduler's timing rules).
 - A feature owns its models, rules (`services.py`), input parsing (`inputs.py`: form or JSON to a
   dataclass through the shared `Fields`), answers (`api.py` with its part of the OpenAPI
   document), pages, and its share of personal data, which it registers when the app is created.

@@ -18,6 +18,7 @@ from ..codes.limits import unknown_code_limit
 from ..validation import json_body
 from . import CLEAR_SITE_DATA, already_signed_in_error, newcomer_required, sign_in, sign_out
 from .inputs import NICKNAME_MAX, parse_profile
+from .limits import unknown_recovery_code_limit
 from .models import STAY_PLANS
 from .services import join, recover
 
@@ -39,6 +40,7 @@ def api_join():
 
 
 @bp.post("/recover")
+@unknown_recovery_code_limit
 def api_recover():
     """Sign in on this device with a recovery code."""
     sign_in(recover(json_body().get("recovery_code")))
@@ -119,6 +121,9 @@ OPENAPI = {
                     },
                     "400": error("Not a recovery code"),
                     "404": error("Unknown recovery code"),
+                    "429": error(
+                        "Too many unknown recovery codes from this address; says when to try again"
+                    ),
                 },
             }
         },

@@ -255,6 +255,16 @@ def end_session(token: str | None) -> None:
         db.session.flush()
 
 
+def _by_recovery_code(code: str) -> Select:
+    return select(Newcomer).where(Newcomer.recovery_hash == hash_token(code))
+
+
+def recovery_code_exists(text: object) -> bool:
+    """Whether the text is someone's recovery code (one indexed look-up)."""
+    code = normalize_recovery_code(text) if isinstance(text, str) else None
+    return code is not None and db.session.scalar(_by_recovery_code(code)) is not None
+
+
 def recover(text: object) -> Newcomer:
     """The newcomer a recovery code belongs to, or a clear refusal."""
     code = normalize_recovery_code(text) if isinstance(text, str) else None
@@ -269,7 +279,7 @@ def recover(text: object) -> Newcomer:
                 )
             },
         )
-    newcomer = db.session.scalar(select(Newcomer).where(Newcomer.recovery_hash == hash_token(code)))
+    newcomer = db.session.scalar(_by_recovery_code(code))
     if newcomer is None:
         raise AppError(
             "recovery_code_unknown",

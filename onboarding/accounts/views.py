@@ -28,6 +28,7 @@ from . import (
     sign_out,
 )
 from .inputs import parse_profile
+from .limits import unknown_recovery_code_limit
 from .models import STAY_PLANS
 from .services import (
     join,
@@ -105,6 +106,7 @@ def welcome():
 
 
 @bp.route("/recover", methods=["GET", "POST"])
+@unknown_recovery_code_limit
 def recover_page():
     """Move a checklist to a new phone with the recovery code."""
     error = None

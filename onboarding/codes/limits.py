@@ -1,14 +1,9 @@
-"""Guessing codes is slowed down: unknown tokens count against the address, 20 a minute.
-Successful joins never count, and a real code works even while the address is blocked, since
-a whole house shares one Wi-Fi address."""
+"""Guessing join codes is slowed down per address (see `onboarding.guessing`)."""
 
 from flask import request
-from flask_limiter.util import get_remote_address
 
-from ..extensions import limiter
+from ..guessing import unknown_secret_limit
 from .services import code_exists
-
-UNKNOWN_CODE_LIMIT = "20 per minute"
 
 
 def _real_code() -> bool:
@@ -20,10 +15,4 @@ def _real_code() -> bool:
     return code_exists(token)
 
 
-unknown_code_limit = limiter.shared_limit(
-    UNKNOWN_CODE_LIMIT,
-    scope="join-unknown-code",
-    key_func=get_remote_address,
-    deduct_when=lambda response: response.status_code == 404,
-    exempt_when=_real_code,
-)
+unknown_code_limit = unknown_secret_limit("join-unknown-code", _real_code)

@@ -50,6 +50,34 @@ def test_recovery_refusals(app, make_api):
     assert make_api().post("/api/v1/recover", json={}).status_code == 400
 
 
+def test_guessing_recovery_codes_is_limited_per_address_but_a_real_code_works(joined, make_api):
+    start = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    with time_machine.travel(start, tick=False):
+        _phone, recovery = joined()
+        for _ in range(25):  # a code of the wrong shape is a typo, not a guess
+            assert (
+                make_api().post("/api/v1/recover", json={"recovery_code": "12"}).status_code == 400
+            )
+        for index in range(20):
+            guess = {"recovery_code": f"ABCD-EFGH-JKMN-PQR{index % 10}"}
+            assert make_api().post("/api/v1/recover", json=guess).status_code == 404
+        guess = {"recovery_code": "ABCD-EFGH-JKMN-PQRS"}
+        blocked = make_api().post("/api/v1/recover", json=guess)
+        assert blocked.status_code == 429
+        assert blocked.get_json()["error"]["code"] == "too_many_attempts"
+        assert make_api().form("/recover", guess).status_code == 429
+        assert make_api().get("/recover").status_code == 200  # the form still shows
+        elsewhere = {"environ_base": {"REMOTE_ADDR": "198.51.100.9"}}
+        assert make_api().post("/api/v1/recover", json=guess, **elsewhere).status_code == 404
+        # A house shares one Wi-Fi address: a real code still works while guessing is blocked.
+        assert (
+            make_api().post("/api/v1/recover", json={"recovery_code": recovery}).status_code == 200
+        )
+        assert make_api().form("/recover", {"recovery_code": recovery}).status_code == 303
+    with time_machine.travel(start + timedelta(minutes=1, seconds=1), tick=False):
+        assert make_api().post("/api/v1/recover", json=guess).status_code == 404
+
+
 def test_recovery_codes_forgive_case_spaces_and_look_alikes():
     assert normalize_recovery_code("abcd efgh jkmn pqr0") == "ABCD-EFGH-JKMN-PQR0"
     assert normalize_recovery_code("ABCD-EFGH-JKMN-PQRO") == "ABCD-EFGH-JKMN-PQR0"
