@@ -44,7 +44,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
@@ -124,6 +124,13 @@ class Aankomst(Flask):
                 known[func] = found
         return found
 
+    def log_exception(self, exc_info) -> None:
+        """Flask names the path of a request that failed, and a join or recovery link carries
+        its secret in the path: the route pattern instead."""
+        rule = request.url_rule.rule if request.url_rule is not None else ops.metrics.UNMATCHED
+        method = ops.metrics.method_label(request.method)
+        self.logger.error("Exception on %s %s", method, rule, exc_info=exc_info)
+
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides what the environment gives (tests use it)."""
@@ -137,6 +144,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
+    # A failed statement's message lists the values it was given (notes, contacts), and such
+    # messages reach the log with the traceback.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "hide_parameters": True,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

@@ -4,6 +4,7 @@ stack.py). Every wait is bounded."""
 
 import json
 import os
+import re
 import signal
 import threading
 import uuid
@@ -363,6 +364,40 @@ def test_readyz_and_answers_while_postgresql_is_down(running, join):
     newest = {op["key"]: op["note"] for op in accepted}
     steps = phone.get(f"{first}/api/v1/checklist", timeout=10).json()["steps"]
     assert {s["key"]: s["note"] for s in steps if s["key"] in newest} == newest
+
+
+def test_pages_come_compressed_and_unkept_and_versioned_files_kept_with_the_proxy_headers(
+    running, join
+):
+    phone = join(running.nginx)
+    page = phone.get(f"{running.nginx}/", headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Encoding"] == "gzip"
+    assert "no-store" in page.headers["Cache-Control"]
+    [path] = set(re.findall(r"/assets/[0-9a-f]{12}/css/app\.css", page.text))
+    # A query nobody asked for yet: nginx has not kept this answer.
+    url = f"{running.nginx}{path}?probe={uuid.uuid4().hex}"
+    first = phone.get(url, headers={"Accept-Encoding": "gzip"}, timeout=10)
+    assert first.status_code == 200 and first.headers["Content-Encoding"] == "gzip"
+    assert first.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "Set-Cookie" not in first.headers
+    # nginx's headers reached the app for a file as for a page: the id nginx made for the
+    # request (in its access log) is the one the app logged and answered with.
+    request_id = first.headers["X-Request-ID"]
+    access_log = running.folder / "nginx" / "aankomst.access.log"
+
+    def logged_by(logs: list[Path]) -> list[str]:
+        return [
+            line for log in logs for line in log.read_text(errors="replace").splitlines()
+            if request_id in line
+        ]  # fmt: skip
+
+    web_logs = [log for name, log in running.logs.items() if name.startswith("web-")]
+    wait_until("nginx's log line", lambda: len(logged_by([access_log])) == 1, 10)
+    wait_until("the app's log line", lambda: len(logged_by(web_logs)) == 1, 10)
+    assert json.loads(logged_by(web_logs)[0])["route"] == "/assets/<version>/<path:filename>"
+    # Asked again, nginx answers from what it kept: the first answer's id comes back.
+    again = phone.get(url, headers={"X-Request-ID": f"again-{uuid.uuid4().hex}"}, timeout=10)
+    assert again.status_code == 200 and again.headers["X-Request-ID"] == request_id
 
 
 def test_each_request_is_logged_once_by_route_with_no_secret_in_any_log(running, seed, join):

@@ -104,6 +104,11 @@ def test_the_nginx_site_matches_the_app(app):
     assert len(re.findall(r"^\s*server 127\.0\.0\.1:\d+", upstream, re.M)) == 2
     for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Request-ID"):
         assert f"proxy_set_header {header} " in site
+    # nginx passes the server's proxy_set_header lines only into a location that sets none.
+    server_level = set(re.findall(r"^    proxy_set_header .*;$", site, re.M))
+    for location in re.findall(r"^    location .*? \{\n(.*?)^    \}", site, re.S | re.M):
+        own = {line.strip() for line in re.findall(r"^\s*proxy_set_header .*;$", location, re.M)}
+        assert not own or {line.strip() for line in server_level} <= own, location
     # Only versioned assets are cached by nginx; no log line holds a path.
     assert site.count("proxy_cache aankomst_assets;") == 1
     assert "location /assets/ {" in site
@@ -122,8 +127,10 @@ def test_procfile_and_systemd_units_start_commands_the_app_has(app):
     assert procfile["web"] == "gunicorn --config deploy/gunicorn.conf.py wsgi:app"
     commands = set(app.cli.list_commands(None))
     for name in ("worker", "scheduler"):
-        assert procfile[name] == f"flask --app wsgi {name}"
+        assert procfile[name].endswith(f"flask --app wsgi {name}")
         assert name in commands
+    # RQ forks a process for every job, and each would leave its own metrics files behind.
+    assert procfile["worker"].startswith("PROMETHEUS_MULTIPROC_DIR= ")
     units = {path.name: path.read_text() for path in (DEPLOY / "systemd").glob("*.service")}
     assert set(units) == {
         "aankomst-web@.service", "aankomst-worker.service", "aankomst-scheduler.service",
@@ -134,7 +141,10 @@ def test_procfile_and_systemd_units_start_commands_the_app_has(app):
         assert "EnvironmentFile=/etc/aankomst/aankomst.env" in unit
         [start] = re.findall(r"^ExecStart=(.*)$", unit, re.M)
         process = name.removeprefix("aankomst-").split("@")[0].split(".")[0]
-        assert start.endswith(procfile[process].split(" ", 1)[1]), (name, start)
+        command = procfile[process].removeprefix("PROMETHEUS_MULTIPROC_DIR= ")
+        assert start.endswith(command.split(" ", 1)[1]), (name, start)
+        leaves_metrics_alone = "Environment=PROMETHEUS_MULTIPROC_DIR=\n" in unit
+        assert leaves_metrics_alone == (command != procfile[process]), name
 
 
 def gunicorn_settings() -> dict:

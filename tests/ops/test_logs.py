@@ -127,3 +127,34 @@ def test_other_messages_during_a_request_carry_its_id(json_app, capsys):
     [warning] = [line for line in lines if line["logger"] == "onboarding.test_only"]
     assert warning["message"] == "something odd" and warning["level"] == "warning"
     assert warning["request_id"] == "req-42"
+
+
+def test_a_failed_request_logs_its_route_but_not_its_path_or_the_values_it_wrote(other_app, capsys):
+    from sqlalchemy import text
+
+    from onboarding.extensions import csrf, db
+
+    app = other_app(AANKOMST_LOG_FORMAT="json", PROPAGATE_EXCEPTIONS=False)
+
+    @app.post("/test-only/fail/<secret>")
+    @csrf.exempt
+    def store_a_note_and_fail(secret):
+        # Every other column of newcomer is required: the database refuses the row.
+        db.session.execute(
+            text("INSERT INTO newcomer (recovery_hash) VALUES (:note)"), {"note": NOTE}
+        )
+
+    capsys.readouterr()
+    client = app.test_client()
+    secret = uuid.uuid4().hex
+    answer = client.post(f"/test-only/fail/{secret}", headers={"X-Request-ID": "fail-1"})
+    assert answer.status_code == 500
+    captured = capsys.readouterr().err
+    lines = [json.loads(x) for x in captured.splitlines() if x.startswith("{")]
+    [failure] = [line for line in lines if line["level"] == "error"]
+    assert failure["message"] == "Exception on POST /test-only/fail/<secret>"
+    assert failure["request_id"] == "fail-1" and "IntegrityError" in failure["exception"]
+    assert "hidden due to hide_parameters" in failure["exception"]
+    assert secret not in captured and "Jansen-geheim-7731" not in captured
+    [line] = request_lines(captured)
+    assert line["status"] == 500 and line["route"] == "/test-only/fail/<secret>"
