@@ -213,3 +213,52 @@ def test_push_outcomes_are_counted(ctx):
     metrics.count_push("failed")
     metrics.count_push("failed", 0)
     assert (value("sent") - sent, value("failed") - failed) == (3, 1)
+
+
+# One process of an instance: answers /healthz a number of times, then perhaps a scrape.
+PROCESS = """
+import sys
+from onboarding import create_app
+from onboarding.ops.metrics import count_push
+
+client = create_app().test_client()
+for _ in range(int(sys.argv[1])):
+    assert client.get("/healthz").status_code == 200
+count_push("sent", int(sys.argv[1]))
+if sys.argv[2:] == ["scrape"]:
+    print(client.get("/metrics").get_data(as_text=True))
+"""
+
+
+def test_with_a_multiprocess_folder_metrics_add_up_every_process(tmp_path):
+    """What gunicorn's workers and the scheduler do with PROMETHEUS_MULTIPROC_DIR set."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("AANKOMST_")}
+    env |= {
+        "PROMETHEUS_MULTIPROC_DIR": str(folder),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'metrics.db'}",
+        "SECRET_KEY": "multiprocess-metrics-test-0123456789abcdef",
+    }
+    env.pop("REDIS_URL", None)
+    root = Path(__file__).resolve().parents[2]
+
+    def process(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", PROCESS, *args],
+            env=env, cwd=root, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    process("3")
+    found = samples(process("2", "scrape"))
+    healthz = (("endpoint", "/healthz"), ("method", "GET"), ("status", "200"))
+    assert found[("aankomst_http_requests_total", healthz)] == 5
+    assert found[("aankomst_http_request_duration_seconds_count", healthz)] == 5
+    assert found[("aankomst_push_deliveries_total", (("outcome", "sent"),))] == 5
+    assert len(list(folder.glob("counter_*.db"))) == 2
