@@ -7,10 +7,12 @@ import json
 import logging
 import re
 import sys
+import traceback
 import uuid
 from datetime import UTC, datetime
 
 from flask import g, has_request_context
+from sqlalchemy.exc import StatementError
 
 REQUEST_LOGGER = "aankomst.request"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -28,10 +30,54 @@ def request_id(given: str | None) -> str:
     return uuid.uuid4().hex
 
 
+def _database_error(error: BaseException) -> bool:
+    return isinstance(error, StatementError) or type(error).__module__.split(".")[0] in (
+        "psycopg",
+        "sqlite3",
+    )
+
+
+def _what_the_database_said(error: BaseException) -> str:
+    """A database error without its message: PostgreSQL quotes the failing row and bad input
+    in it ("Failing row contains (..., a note, ...)"), so only names and codes are kept."""
+    if isinstance(error, StatementError):
+        return f"statement: {' '.join(str(error.statement).split())}"
+    names = [f"sqlstate {error.sqlstate}"] if getattr(error, "sqlstate", None) else []
+    diagnosis = getattr(error, "diag", None)
+    for part in ("table_name", "column_name", "constraint_name"):
+        value = getattr(diagnosis, part, None)
+        if value:
+            names.append(f"{part.removesuffix('_name')} {value}")
+    if getattr(error, "sqlite_errorname", None):
+        names.append(error.sqlite_errorname)
+    return ", ".join(names) or "message left out"
+
+
+def traceback_without_values(error: BaseException) -> str:
+    """The traceback of an error and of the errors that led to it, as Python prints it, but
+    with what a database said replaced by the names and codes in it."""
+    chain, seen = [], set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        chain.append(error)
+        error = error.__cause__ or (None if error.__suppress_context__ else error.__context__)
+    parts = []
+    for number, link in enumerate(reversed(chain)):
+        if number:
+            parts.append("\nThe above exception led to the following exception:\n\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(link.__traceback__))
+        kind = type(link)
+        message = _what_the_database_said(link) if _database_error(link) else str(link)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}: {message}\n")
+    return "".join(parts).rstrip("\n")
+
+
 class JsonFormatter(logging.Formatter):
     """One JSON object a line: time (UTC), level, logger, message, the record's extra fields
-    (a request line's method, route, status, duration and request id) and, for any other
-    message written during a request, that request's id."""
+    (a request line's method, route, status, duration and request id), for any other message
+    written during a request that request's id, and for an error its traceback without what
+    the database said about the values."""
 
     def format(self, record: logging.LogRecord) -> str:
         line = {
@@ -46,8 +92,8 @@ class JsonFormatter(logging.Formatter):
         if "request_id" not in line and has_request_context():
             # Any message written while answering a request carries that request's id.
             line["request_id"] = g.get("request_id")
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            line["exception"] = traceback_without_values(record.exc_info[1])
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
