@@ -45,15 +45,30 @@ def unstorable_message() -> str:
     return _("This text contains characters that cannot be saved. Please type it again.")
 
 
-def json_body() -> dict:
-    """The request's JSON object, or a 400 that says so."""
+def _json_object() -> dict | None:
     try:
         data = request.get_json(silent=True)
     except RecursionError:  # absurdly nested JSON
-        data = None
-    if not isinstance(data, dict):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 400 that says so."""
+    data = _json_object()
+    if data is None:
         raise AppError("invalid_json", 400, _("Please send a JSON object."))
     return data
+
+
+def submitted(name: str):
+    """A field of the request's JSON object or form, or None. For what runs before the view
+    (the keys and exemptions of rate limits), which must not stumble over a body the view will
+    refuse with a clear message."""
+    if request.is_json:
+        data = _json_object()
+        return data.get(name) if data is not None else None
+    return request.form.get(name)
 
 
 class Fields:

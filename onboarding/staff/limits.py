@@ -1,17 +1,16 @@
 """Failed staff logins are limited per account and per address, shared by page and API."""
 
-from flask import request
 from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
+from ..validation import submitted
 
 LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
 LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
 
 
 def _login_email() -> str:
-    data = request.get_json(silent=True) if request.is_json else request.form
-    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
+    email = submitted("email")
     return (
         f"account:{email.strip().lower()}"
         if isinstance(email, str) and email.strip()
