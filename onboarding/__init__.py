@@ -44,7 +44,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 from sqlalchemy import event
 from werkzeug.routing import IntegerConverter
 
@@ -127,9 +127,7 @@ class Aankomst(Flask):
     def log_exception(self, exc_info) -> None:
         """Flask names the path of a request that failed, and a join or recovery link carries
         its secret in the path: the route pattern instead."""
-        rule = request.url_rule.rule if request.url_rule is not None else ops.metrics.UNMATCHED
-        method = ops.metrics.method_label(request.method)
-        self.logger.error("Exception on %s %s", method, rule, exc_info=exc_info)
+        self.logger.error("Exception on %s %s", *ops.request_labels(), exc_info=exc_info)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -40,8 +40,11 @@ def watch_queue(app: Flask, name: str) -> None:
         queues.append(name)
 
 
-def _route() -> str | None:
-    return request.url_rule.rule if request.url_rule is not None else None
+def request_labels() -> tuple[str, str]:
+    """This request's method and route pattern as logs and metrics name it: never the path,
+    which may carry a join or recovery link's secret."""
+    route = request.url_rule.rule if request.url_rule is not None else metrics.UNMATCHED
+    return metrics.method_label(request.method), route
 
 
 def init_app(app: Flask) -> None:
@@ -63,14 +66,14 @@ def init_app(app: Flask) -> None:
         seconds = time.perf_counter() - started if started is not None else 0.0
         request_id = g.get("request_id") or logs.request_id(None)
         response.headers[logs.REQUEST_ID_HEADER] = request_id
-        route, method = _route(), metrics.method_label(request.method)
+        method, route = request_labels()
         metrics.observe_request(method, route, response.status_code, seconds)
         if json_lines:
             request_log.info(
                 "request",
                 extra={
                     "method": method,
-                    "route": route or metrics.UNMATCHED,
+                    "route": route,
                     "status": response.status_code,
                     "duration_ms": round(seconds * 1000, 2),
                     "request_id": request_id,

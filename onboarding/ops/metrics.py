@@ -47,8 +47,9 @@ def method_label(method: str) -> str:
     return method if method in METHODS else "other"
 
 
-def observe_request(method: str, endpoint: str | None, status: int, seconds: float) -> None:
-    labels = (method_label(method), endpoint or UNMATCHED, str(status))
+def observe_request(method: str, route: str, status: int, seconds: float) -> None:
+    """Count an answer, labelled as `ops.request_labels` names its request."""
+    labels = (method, route, str(status))
     REQUESTS.labels(*labels).inc()
     LATENCY.labels(*labels).observe(seconds)
 
