@@ -142,8 +142,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
-    # A failed statement's message lists the values it was given (notes, contacts), and such
-    # messages reach the log with the traceback.
+    # A failed statement's message would list the values it was given (notes, contacts), and
+    # text logs and RQ print such messages as they are (JSON logs leave out the database's own
+    # words too: ops.logs).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "hide_parameters": True,
         **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),

@@ -183,3 +183,18 @@ def test_a_logged_traceback_keeps_messages_but_not_what_a_database_said():
     assert "The above exception led to the following exception:" in text
     assert text.endswith("builtins.RuntimeError: the reminder run stopped")
     assert "in fail" in text and "Jansen-geheim-7731" not in text
+
+
+def test_a_statement_error_does_not_list_the_values_it_was_given(ctx):
+    """For whatever prints an error as it is (a text log, RQ's log of a failed job)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from onboarding.extensions import db
+
+    with pytest.raises(IntegrityError) as raised:
+        db.session.execute(
+            text("INSERT INTO newcomer (recovery_hash) VALUES (:note)"), {"note": NOTE}
+        )
+    db.session.rollback()
+    assert "[SQL parameters hidden due to hide_parameters=True]" in str(raised.value)
