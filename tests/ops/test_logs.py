@@ -2,11 +2,15 @@
 request id, and nothing a person sent: no token, cookie, query string, note or question."""
 
 import json
+import sqlite3
 import uuid
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
-from onboarding.ops.logs import request_id
+from onboarding.extensions import csrf, db
+from onboarding.ops.logs import request_id, traceback_without_values
 
 from ..conftest import ApiClient, join_body
 
@@ -130,10 +134,6 @@ def test_other_messages_during_a_request_carry_its_id(json_app, capsys):
 
 
 def test_a_failed_request_logs_its_route_but_not_its_path_or_the_values_it_wrote(other_app, capsys):
-    from sqlalchemy import text
-
-    from onboarding.extensions import csrf, db
-
     app = other_app(AANKOMST_LOG_FORMAT="json", PROPAGATE_EXCEPTIONS=False)
 
     @app.post("/test-only/fail/<secret>")
@@ -164,10 +164,6 @@ def test_a_failed_request_logs_its_route_but_not_its_path_or_the_values_it_wrote
 
 
 def test_a_logged_traceback_keeps_messages_but_not_what_a_database_said():
-    import sqlite3
-
-    from onboarding.ops.logs import traceback_without_values
-
     def fail():
         try:
             raise sqlite3.IntegrityError(f"constraint failed for {NOTE}")
@@ -187,11 +183,6 @@ def test_a_logged_traceback_keeps_messages_but_not_what_a_database_said():
 
 def test_a_statement_error_does_not_list_the_values_it_was_given(ctx):
     """For whatever prints an error as it is (a text log, RQ's log of a failed job)."""
-    from sqlalchemy import text
-    from sqlalchemy.exc import IntegrityError
-
-    from onboarding.extensions import db
-
     with pytest.raises(IntegrityError) as raised:
         db.session.execute(
             text("INSERT INTO newcomer (recovery_hash) VALUES (:note)"), {"note": NOTE}

@@ -2,6 +2,9 @@
 the metrics, and that none of them carries a session."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -232,10 +235,6 @@ if sys.argv[2:] == ["scrape"]:
 
 def test_with_a_multiprocess_folder_metrics_add_up_every_process(tmp_path):
     """What gunicorn's workers and the scheduler do with PROMETHEUS_MULTIPROC_DIR set."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     folder = tmp_path / "metrics"
     folder.mkdir()
     env = {key: value for key, value in os.environ.items() if not key.startswith("AANKOMST_")}
