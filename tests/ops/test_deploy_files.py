@@ -105,10 +105,10 @@ def test_the_nginx_site_matches_the_app(app):
     for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Request-ID"):
         assert f"proxy_set_header {header} " in site
     # nginx passes the server's proxy_set_header lines only into a location that sets none.
-    server_level = set(re.findall(r"^    proxy_set_header .*;$", site, re.M))
+    server_level = {line.strip() for line in re.findall(r"^    proxy_set_header .*;$", site, re.M)}
     for location in re.findall(r"^    location .*? \{\n(.*?)^    \}", site, re.S | re.M):
         own = {line.strip() for line in re.findall(r"^\s*proxy_set_header .*;$", location, re.M)}
-        assert not own or {line.strip() for line in server_level} <= own, location
+        assert not own or server_level <= own, location
     # Only versioned assets are cached by nginx; no log line holds a path.
     assert site.count("proxy_cache aankomst_assets;") == 1
     assert "location /assets/ {" in site
